@@ -1,0 +1,42 @@
+//! Browser client for the Portworx Data Services BackupService over grpc-web.
+
+pub mod timestamp;
+
+/// Messages and the BackupService client generated from `proto/`, in modules that
+/// mirror the proto packages.
+pub mod proto {
+    #![allow(missing_docs, clippy::all)]
+
+    /// The `public` proto package tree.
+    pub mod public {
+        /// `public.portworx`.
+        pub mod portworx {
+            /// `public.portworx.common`.
+            pub mod common {
+                /// `public.portworx.common.v1`: metadata, pagination and sort types.
+                pub mod v1 {
+                    include!(concat!(env!("OUT_DIR"), "/public.portworx.common.v1.rs"));
+                    include!(concat!(env!("OUT_DIR"), "/public.portworx.common.v1.serde.rs"));
+                }
+            }
+
+            /// `public.portworx.pds`.
+            pub mod pds {
+                /// `public.portworx.pds.backup`.
+                pub mod backup {
+                    /// `public.portworx.pds.backup.v1`: the BackupService and its messages.
+                    pub mod v1 {
+                        include!(concat!(env!("OUT_DIR"), "/public.portworx.pds.backup.v1.rs"));
+                        include!(concat!(
+                            env!("OUT_DIR"),
+                            "/public.portworx.pds.backup.v1.serde.rs"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    pub use public::portworx::common::v1 as common;
+    pub use public::portworx::pds::backup::v1 as backup;
+}
