@@ -1,6 +1,22 @@
 //! Browser client for the Portworx Data Services BackupService over grpc-web.
 
+// Native builds compile the protocol and validation code for its unit tests; the JS layer
+// that uses the rest exists only on wasm32.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+
+mod code;
+mod details;
+mod grpc_web;
+mod input;
+mod options;
+mod pages;
+mod request;
 pub mod timestamp;
+#[cfg(target_arch = "wasm32")]
+mod web;
+
+#[cfg(target_arch = "wasm32")]
+pub use web::api::{BackupClient, BackupPager, Code};
 
 /// Messages and the BackupService client generated from `proto/`, in modules that
 /// mirror the proto packages.
@@ -16,7 +32,10 @@ pub mod proto {
                 /// `public.portworx.common.v1`: metadata, pagination and sort types.
                 pub mod v1 {
                     include!(concat!(env!("OUT_DIR"), "/public.portworx.common.v1.rs"));
-                    include!(concat!(env!("OUT_DIR"), "/public.portworx.common.v1.serde.rs"));
+                    include!(concat!(
+                        env!("OUT_DIR"),
+                        "/public.portworx.common.v1.serde.rs"
+                    ));
                 }
             }
 
@@ -26,7 +45,10 @@ pub mod proto {
                 pub mod backup {
                     /// `public.portworx.pds.backup.v1`: the BackupService and its messages.
                     pub mod v1 {
-                        include!(concat!(env!("OUT_DIR"), "/public.portworx.pds.backup.v1.rs"));
+                        include!(concat!(
+                            env!("OUT_DIR"),
+                            "/public.portworx.pds.backup.v1.rs"
+                        ));
                         include!(concat!(
                             env!("OUT_DIR"),
                             "/public.portworx.pds.backup.v1.serde.rs"

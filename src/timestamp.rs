@@ -108,9 +108,14 @@ fn parse(bytes: &[u8]) -> Option<Result<Timestamp, TimestampError>> {
         if slice.is_empty() || !slice.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        Some(slice.iter().fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0')))
+        Some(
+            slice
+                .iter()
+                .fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0')),
+        )
     };
-    let expect = |index: usize, allowed: &[u8]| bytes.get(index).is_some_and(|b| allowed.contains(b));
+    let expect =
+        |index: usize, allowed: &[u8]| bytes.get(index).is_some_and(|b| allowed.contains(b));
 
     let year = digits(0..4)?;
     let month = digits(5..7)?;
@@ -118,7 +123,12 @@ fn parse(bytes: &[u8]) -> Option<Result<Timestamp, TimestampError>> {
     let hour = digits(11..13)?;
     let minute = digits(14..16)?;
     let second = digits(17..19)?;
-    if !(expect(4, b"-") && expect(7, b"-") && expect(10, b"Tt") && expect(13, b":") && expect(16, b":")) {
+    if !(expect(4, b"-")
+        && expect(7, b"-")
+        && expect(10, b"Tt")
+        && expect(13, b":")
+        && expect(16, b":"))
+    {
         return None;
     }
     if !(1..=12).contains(&month)
@@ -217,7 +227,11 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
@@ -278,7 +292,10 @@ mod tests {
     #[test]
     fn formats_range_ends() {
         assert_eq!(format(MIN_SECONDS, 0), "0001-01-01T00:00:00Z");
-        assert_eq!(format(MAX_SECONDS, 999_999_999), "9999-12-31T23:59:59.999999999Z");
+        assert_eq!(
+            format(MAX_SECONDS, 999_999_999),
+            "9999-12-31T23:59:59.999999999Z"
+        );
     }
 
     #[test]
@@ -288,10 +305,22 @@ mod tests {
 
     #[test]
     fn rejects_out_of_range_values() {
-        let too_late = Timestamp { seconds: MAX_SECONDS + 1, nanos: 0 };
-        assert_eq!(too_late.to_rfc3339(), Err(TimestampError::SecondsOutOfRange(MAX_SECONDS + 1)));
-        let bad_nanos = Timestamp { seconds: 0, nanos: -1 };
-        assert_eq!(bad_nanos.to_rfc3339(), Err(TimestampError::NanosOutOfRange(-1)));
+        let too_late = Timestamp {
+            seconds: MAX_SECONDS + 1,
+            nanos: 0,
+        };
+        assert_eq!(
+            too_late.to_rfc3339(),
+            Err(TimestampError::SecondsOutOfRange(MAX_SECONDS + 1))
+        );
+        let bad_nanos = Timestamp {
+            seconds: 0,
+            nanos: -1,
+        };
+        assert_eq!(
+            bad_nanos.to_rfc3339(),
+            Err(TimestampError::NanosOutOfRange(-1))
+        );
     }
 
     #[test]
@@ -305,7 +334,11 @@ mod tests {
         for days in (-719_162..2_932_896).step_by(997) {
             let seconds = days * 86_400;
             let text = format(seconds, 0);
-            assert_eq!(Timestamp::parse_rfc3339(&text).unwrap().seconds, seconds, "{text}");
+            assert_eq!(
+                Timestamp::parse_rfc3339(&text).unwrap().seconds,
+                seconds,
+                "{text}"
+            );
         }
     }
 

@@ -1,0 +1,498 @@
+//! Client and call options: validation of their JS form and their defaults.
+
+use http::{HeaderName, HeaderValue};
+use tonic::Status;
+
+use crate::input::Input;
+use crate::request::{invalid, object};
+
+/// Default limit on one response frame: 4 MiB, as in gRPC's defaults.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+
+/// The largest delay `setTimeout` honours, in milliseconds (2^31 - 1).
+pub const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
+
+/// The fetch credentials mode of every call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Credentials {
+    /// Never send cookies or HTTP authentication.
+    Omit,
+    /// Send them to the page's own origin only. The default, as in `fetch`.
+    #[default]
+    SameOrigin,
+    /// Send them cross-origin too; the endpoint must allow credentials in its CORS reply.
+    Include,
+}
+
+/// Validated client options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientConfig {
+    /// Base URL without a trailing slash, such as `https://pds.example.com/grpc`.
+    pub base_url: String,
+    /// Metadata sent with every call, the bearer token and account id included.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// Default deadline of every call, in milliseconds.
+    pub timeout_ms: Option<u32>,
+    /// Fetch credentials mode.
+    pub credentials: Credentials,
+    /// Largest response frame accepted, in bytes.
+    pub max_response_bytes: usize,
+}
+
+/// Validated per-call options, apart from the abort signal that the wasm layer reads.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CallConfig {
+    /// Deadline of this call, in milliseconds; overrides the client's default.
+    pub timeout_ms: Option<u32>,
+    /// Metadata for this call, added to and overriding the client's headers.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+const CLIENT_OPTIONS: [&str; 6] = [
+    "token",
+    "accountId",
+    "headers",
+    "timeoutMs",
+    "credentials",
+    "maxResponseBytes",
+];
+const CALL_OPTIONS: [&str; 3] = ["timeoutMs", "signal", "headers"];
+
+/// Header names that the client sets itself or that browsers do not let a page set.
+const RESERVED_HEADERS: [&str; 12] = [
+    "content-type",
+    "content-length",
+    "x-grpc-web",
+    "x-user-agent",
+    "grpc-timeout",
+    "grpc-encoding",
+    "grpc-accept-encoding",
+    "te",
+    "host",
+    "connection",
+    "transfer-encoding",
+    "user-agent",
+];
+
+fn reject_unknown_options(
+    entries: &[(String, Input)],
+    what: &str,
+    known: &[&str],
+) -> Result<(), Status> {
+    for (key, _) in entries {
+        if !known.contains(&key.as_str()) {
+            return Err(invalid(format!(
+                "unknown {what} option {key:?}; known options are {}",
+                known.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn option<'a>(entries: &'a [(String, Input)], name: &str) -> Option<&'a Input> {
+    entries
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value)
+        .filter(|value| !value.is_absent())
+}
+
+/// Validates the `baseUrl` argument: an absolute http or https URL without query or
+/// fragment.
+pub fn parse_base_url(value: &Input) -> Result<String, Status> {
+    let Input::String(text) = value else {
+        return Err(invalid(format!(
+            "baseUrl must be an absolute http(s) URL string such as \"https://pds.example.com\", got {}",
+            value.describe()
+        )));
+    };
+    let trimmed = text.trim_end_matches('/');
+    let valid = trimmed.parse::<http::Uri>().ok().filter(|uri| {
+        let scheme_ok = matches!(
+            uri.scheme_str().map(str::to_ascii_lowercase).as_deref(),
+            Some("http" | "https")
+        );
+        scheme_ok && uri.authority().is_some() && uri.query().is_none()
+    });
+    if valid.is_none() || text.contains('#') || text.chars().any(char::is_whitespace) {
+        return Err(invalid(format!(
+            "baseUrl {text:?} is not an absolute http(s) URL; use the grpc-web endpoint's origin and optional path prefix, such as \"https://pds.example.com\" or \"http://127.0.0.1:8080\""
+        )));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Validates a string that goes out as a header value: no line breaks, only characters
+/// that HTTP header values can carry. The value itself is never put in the message,
+/// because it may be a secret.
+fn parse_header_text(field: &str, value: &Input) -> Result<HeaderValue, Status> {
+    let Input::String(text) = value else {
+        return Err(invalid(format!(
+            "{field} must be a string, got {}",
+            describe_secret(value)
+        )));
+    };
+    if text.contains(['\r', '\n']) {
+        return Err(invalid(format!(
+            "{field} contains a line break, which HTTP headers cannot carry; remove it"
+        )));
+    }
+    if text.trim().is_empty() {
+        return Err(invalid(format!(
+            "{field} must not be empty; omit the option instead"
+        )));
+    }
+    HeaderValue::from_str(text).map_err(|_| {
+        invalid(format!(
+            "{field} contains a character that HTTP headers cannot carry; use printable ASCII only"
+        ))
+    })
+}
+
+/// Describes a value without showing a string's content.
+fn describe_secret(value: &Input) -> String {
+    match value {
+        Input::String(_) | Input::LongString(_) => "a string".to_owned(),
+        other => other.describe(),
+    }
+}
+
+/// Validates a `headers` option: a plain object of header names to string values.
+fn parse_headers(field: &str, value: &Input) -> Result<Vec<(HeaderName, HeaderValue)>, Status> {
+    let entries = object(value, field, "{ \"x-request-id\": \"abc\" }")?.unwrap_or_default();
+    let mut headers = Vec::with_capacity(entries.len());
+    for (key, value) in entries {
+        let lower = key.to_ascii_lowercase();
+        let name = HeaderName::from_bytes(lower.as_bytes()).map_err(|_| {
+            invalid(format!(
+                "{field} has an invalid header name {key:?}; use letters, digits and '-'"
+            ))
+        })?;
+        if RESERVED_HEADERS.contains(&lower.as_str())
+            || lower.starts_with("grpc-")
+            || lower.starts_with(':')
+        {
+            return Err(invalid(format!(
+                "{field} sets {key:?}, which the client sets itself; remove it"
+            )));
+        }
+        if value.is_absent() {
+            continue;
+        }
+        let value = parse_header_text(&format!("{field}[{key:?}]"), value)?;
+        headers.push((name, value));
+    }
+    Ok(headers)
+}
+
+/// Validates a timeout: a positive number of milliseconds up to [`MAX_TIMEOUT_MS`].
+/// Fractions round up to the next millisecond.
+fn parse_timeout(field: &str, value: &Input) -> Result<u32, Status> {
+    match value {
+        Input::Number(number) if *number > 0.0 && *number <= MAX_TIMEOUT_MS => Ok(number.ceil() as u32),
+        other => Err(invalid(format!(
+            "{field} must be a positive number of milliseconds up to 2147483647, got {}; omit it for no deadline",
+            other.describe()
+        ))),
+    }
+}
+
+/// Validates the options of `new BackupClient(baseUrl, options)`.
+pub fn parse_client_options(base_url: &Input, options: &Input) -> Result<ClientConfig, Status> {
+    let base_url = parse_base_url(base_url)?;
+    let entries =
+        object(options, "options", "{ token: \"...\", timeoutMs: 10000 }")?.unwrap_or_default();
+    reject_unknown_options(entries, "client", &CLIENT_OPTIONS)?;
+
+    let mut headers = match option(entries, "headers") {
+        Some(value) => parse_headers("headers", value)?,
+        None => Vec::new(),
+    };
+    if let Some(value) = option(entries, "token") {
+        if headers
+            .iter()
+            .any(|(name, _)| name == http::header::AUTHORIZATION)
+        {
+            return Err(invalid(
+                "token and headers.authorization are both set; set the token only",
+            ));
+        }
+        let token = parse_header_text("token", value)?;
+        let bearer =
+            HeaderValue::from_str(&format!("Bearer {}", token.to_str().unwrap_or_default()))
+                .map_err(|_| {
+                    invalid("token contains a character that HTTP headers cannot carry")
+                })?;
+        let mut bearer = bearer;
+        bearer.set_sensitive(true);
+        headers.push((http::header::AUTHORIZATION, bearer));
+    }
+    if let Some(value) = option(entries, "accountId") {
+        if headers.iter().any(|(name, _)| name == "px-account-id") {
+            return Err(invalid(
+                "accountId and headers[\"px-account-id\"] are both set; set accountId only",
+            ));
+        }
+        headers.push((
+            HeaderName::from_static("px-account-id"),
+            parse_header_text("accountId", value)?,
+        ));
+    }
+
+    let timeout_ms = option(entries, "timeoutMs")
+        .map(|value| parse_timeout("timeoutMs", value))
+        .transpose()?;
+    let credentials = match option(entries, "credentials") {
+        None => Credentials::default(),
+        Some(Input::String(mode)) if mode == "omit" => Credentials::Omit,
+        Some(Input::String(mode)) if mode == "same-origin" => Credentials::SameOrigin,
+        Some(Input::String(mode)) if mode == "include" => Credentials::Include,
+        Some(other) => {
+            return Err(invalid(format!(
+                "credentials must be \"omit\", \"same-origin\" or \"include\", got {}",
+                other.describe()
+            )))
+        }
+    };
+    let max_response_bytes = match option(entries, "maxResponseBytes") {
+        None => DEFAULT_MAX_RESPONSE_BYTES,
+        Some(Input::Number(number))
+            if number.fract() == 0.0 && *number >= 1.0 && *number <= f64::from(u32::MAX) =>
+        {
+            *number as usize
+        }
+        Some(other) => return Err(invalid(format!(
+            "maxResponseBytes must be a positive whole number of bytes up to 4294967295, got {}",
+            other.describe()
+        ))),
+    };
+
+    Ok(ClientConfig {
+        base_url,
+        headers,
+        timeout_ms,
+        credentials,
+        max_response_bytes,
+    })
+}
+
+/// Validates the options of one call. The `signal` entry is only checked for presence
+/// here; the wasm layer checks that it is an `AbortSignal`.
+pub fn parse_call_options(options: &Input) -> Result<CallConfig, Status> {
+    let entries = object(
+        options,
+        "callOptions",
+        "{ timeoutMs: 5000, signal: controller.signal }",
+    )?
+    .unwrap_or_default();
+    reject_unknown_options(entries, "call", &CALL_OPTIONS)?;
+    let timeout_ms = option(entries, "timeoutMs")
+        .map(|value| parse_timeout("callOptions.timeoutMs", value))
+        .transpose()?;
+    let headers = match option(entries, "headers") {
+        Some(value) => parse_headers("callOptions.headers", value)?,
+        None => Vec::new(),
+    };
+    Ok(CallConfig {
+        timeout_ms,
+        headers,
+    })
+}
+
+/// Formats a `grpc-timeout` value: at most 8 digits and a unit.
+pub fn grpc_timeout(timeout_ms: u32) -> String {
+    if timeout_ms <= 99_999_999 {
+        format!("{timeout_ms}m")
+    } else {
+        format!("{}S", timeout_ms.div_ceil(1000))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tonic::Code;
+
+    fn object(entries: &[(&str, Input)]) -> Input {
+        Input::Object(
+            entries
+                .iter()
+                .map(|(key, value)| (key.to_string(), value.clone()))
+                .collect(),
+        )
+    }
+
+    fn string(text: &str) -> Input {
+        Input::String(text.to_owned())
+    }
+
+    fn client_error(url: &str, options: Input) -> String {
+        let error = parse_client_options(&string(url), &options).unwrap_err();
+        assert_eq!(error.code(), Code::InvalidArgument);
+        error.message().to_owned()
+    }
+
+    #[test]
+    fn defaults_without_options() {
+        let config =
+            parse_client_options(&string("http://127.0.0.1:8080/"), &Input::Undefined).unwrap();
+        assert_eq!(config.base_url, "http://127.0.0.1:8080");
+        assert!(config.headers.is_empty());
+        assert_eq!(config.timeout_ms, None);
+        assert_eq!(config.credentials, Credentials::SameOrigin);
+        assert_eq!(config.max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES);
+    }
+
+    #[test]
+    fn token_and_account_become_headers() {
+        let config = parse_client_options(
+            &string("https://pds.example.com/api"),
+            &object(&[
+                ("token", string("abc.def")),
+                ("accountId", string("acct-1")),
+                ("headers", object(&[("X-Trace", string("t1"))])),
+            ]),
+        )
+        .unwrap();
+        let pairs: Vec<(String, String)> = config
+            .headers
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_owned()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("x-trace".to_owned(), "t1".to_owned()),
+                ("authorization".to_owned(), "Bearer abc.def".to_owned()),
+                ("px-account-id".to_owned(), "acct-1".to_owned()),
+            ]
+        );
+        assert_eq!(config.base_url, "https://pds.example.com/api");
+    }
+
+    #[test]
+    fn base_url_must_be_absolute_http() {
+        for url in [
+            "",
+            "pds.example.com",
+            "/grpc",
+            "ftp://host",
+            "http://",
+            "https://host/?q=1",
+            "https://host/#x",
+            "http://ho st",
+        ] {
+            assert!(
+                client_error(url, Input::Undefined).starts_with("baseUrl"),
+                "{url}"
+            );
+        }
+        let error = parse_client_options(&Input::Number(1.0), &Input::Undefined).unwrap_err();
+        assert!(error.message().contains("got a number (1)"));
+    }
+
+    #[test]
+    fn token_with_line_break_is_rejected_without_echo() {
+        let message = client_error(
+            "http://h",
+            object(&[("token", string("secret\r\nx-evil: 1"))]),
+        );
+        assert!(message.contains("token contains a line break"), "{message}");
+        assert!(!message.contains("secret"), "{message}");
+    }
+
+    #[test]
+    fn header_value_with_line_break_is_rejected() {
+        let message = client_error(
+            "http://h",
+            object(&[("headers", object(&[("x-a", string("1\n2"))]))]),
+        );
+        assert!(
+            message.contains("headers[\"x-a\"] contains a line break"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn reserved_headers_are_rejected() {
+        let message = client_error(
+            "http://h",
+            object(&[("headers", object(&[("Content-Type", string("text/plain"))]))]),
+        );
+        assert!(
+            message.contains("\"Content-Type\", which the client sets itself"),
+            "{message}"
+        );
+        let message = client_error(
+            "http://h",
+            object(&[("headers", object(&[("grpc-status", string("0"))]))]),
+        );
+        assert!(message.contains("grpc-status"), "{message}");
+    }
+
+    #[test]
+    fn timeout_must_be_positive_number() {
+        for bad in [
+            Input::Number(-1.0),
+            Input::Number(0.0),
+            Input::Number(f64::NAN),
+            string("100"),
+            Input::Number(3e9),
+        ] {
+            let message = client_error("http://h", object(&[("timeoutMs", bad.clone())]));
+            assert!(
+                message.starts_with("timeoutMs must be a positive number"),
+                "{bad:?}: {message}"
+            );
+        }
+        let config = parse_client_options(
+            &string("http://h"),
+            &object(&[("timeoutMs", Input::Number(1.5))]),
+        )
+        .unwrap();
+        assert_eq!(config.timeout_ms, Some(2));
+    }
+
+    #[test]
+    fn credentials_modes() {
+        let config = parse_client_options(
+            &string("http://h"),
+            &object(&[("credentials", string("include"))]),
+        )
+        .unwrap();
+        assert_eq!(config.credentials, Credentials::Include);
+        let message = client_error("http://h", object(&[("credentials", string("all"))]));
+        assert!(message.starts_with("credentials must be"), "{message}");
+    }
+
+    #[test]
+    fn unknown_option_is_named() {
+        let message = client_error("http://h", object(&[("timeoutMS", Input::Number(5.0))]));
+        assert!(
+            message.contains("unknown client option \"timeoutMS\""),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn call_options_parse() {
+        let config = parse_call_options(&object(&[
+            ("timeoutMs", Input::Number(250.0)),
+            ("signal", Input::Other("an AbortSignal".into())),
+            ("headers", object(&[("x-a", string("b"))])),
+        ]))
+        .unwrap();
+        assert_eq!(config.timeout_ms, Some(250));
+        assert_eq!(config.headers.len(), 1);
+        let error = parse_call_options(&object(&[("timeout", Input::Number(1.0))])).unwrap_err();
+        assert!(error.message().contains("unknown call option \"timeout\""));
+    }
+
+    #[test]
+    fn grpc_timeout_fits_eight_digits() {
+        assert_eq!(grpc_timeout(1500), "1500m");
+        assert_eq!(grpc_timeout(99_999_999), "99999999m");
+        assert_eq!(grpc_timeout(100_000_001), "100001S");
+    }
+}

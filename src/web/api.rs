@@ -1,0 +1,400 @@
+//! The JS API: every `#[wasm_bindgen]` export of the package is in this file.
+
+use std::future::Future;
+use std::rc::Rc;
+
+use js_sys::Promise;
+use tonic::Status;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::future_to_promise;
+use web_sys::AbortSignal;
+
+use super::call::run_call;
+use super::convert::{input_from_js, message_to_js, status_to_js};
+use super::fetch::FetchTransport;
+use super::pager::PagerState;
+use crate::input::Input;
+use crate::options::{
+    grpc_timeout, parse_call_options, parse_client_options, CallConfig, ClientConfig,
+};
+use crate::proto::backup::backup_service_client::BackupServiceClient;
+use crate::proto::backup::{DeleteBackupRequest, GetBackupRequest};
+use crate::request::{invalid, parse_id, parse_list_request, parse_positive_integer};
+
+/// gRPC status codes by name, for comparisons such as `err.code === Code.NOT_FOUND`.
+#[wasm_bindgen]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+#[derive(Clone, Copy, Debug)]
+pub enum Code {
+    OK = 0,
+    CANCELLED = 1,
+    UNKNOWN = 2,
+    INVALID_ARGUMENT = 3,
+    DEADLINE_EXCEEDED = 4,
+    NOT_FOUND = 5,
+    ALREADY_EXISTS = 6,
+    PERMISSION_DENIED = 7,
+    RESOURCE_EXHAUSTED = 8,
+    FAILED_PRECONDITION = 9,
+    ABORTED = 10,
+    OUT_OF_RANGE = 11,
+    UNIMPLEMENTED = 12,
+    INTERNAL = 13,
+    UNAVAILABLE = 14,
+    DATA_LOSS = 15,
+    UNAUTHENTICATED = 16,
+}
+
+#[wasm_bindgen(inline_js = "
+export function installAsyncIterator(prototype) {
+  Object.defineProperty(prototype, Symbol.asyncIterator, {
+    configurable: true,
+    writable: true,
+    value: async function* () {
+      for (;;) {
+        const page = await this.next();
+        if (page === null) return;
+        yield page;
+      }
+    },
+  });
+}
+")]
+extern "C" {
+    #[wasm_bindgen(js_name = installAsyncIterator)]
+    fn install_async_iterator(prototype: &JsValue);
+}
+
+/// Sets up the module when it loads: panic messages go to the console, and pagers become
+/// async iterables.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    let sample = JsValue::from(BackupPager {
+        state: Rc::new(PagerState::placeholder()),
+    });
+    if let Ok(prototype) = js_sys::Reflect::get_prototype_of(&sample) {
+        install_async_iterator(&prototype);
+    }
+}
+
+/// A BackupService client that speaks grpc-web over `fetch`.
+#[wasm_bindgen]
+pub struct BackupClient {
+    config: Rc<ClientConfig>,
+}
+
+#[wasm_bindgen]
+impl BackupClient {
+    /// Creates a client for the grpc-web endpoint at `baseUrl`, such as
+    /// `"https://pds.example.com"`; calls go to `baseUrl + "/public.portworx.pds.backup.v1.BackupService/<Method>"`.
+    ///
+    /// Throws a GrpcError with code INVALID_ARGUMENT that names the option at fault.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(js_name = baseUrl, unchecked_param_type = "string")] base_url: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "BackupClientOptions | undefined")] options: JsValue,
+    ) -> Result<BackupClient, JsValue> {
+        let config = parse_client_options(&input_from_js(&base_url), &input_from_js(&options))
+            .map_err(|status| status_to_js(&status))?;
+        Ok(BackupClient {
+            config: Rc::new(config),
+        })
+    }
+
+    /// The base URL, without a trailing slash.
+    #[wasm_bindgen(getter, js_name = baseUrl)]
+    pub fn base_url(&self) -> String {
+        self.config.base_url.clone()
+    }
+
+    /// Fetches one backup by its id.
+    #[wasm_bindgen(js_name = getBackup, unchecked_return_type = "Promise<Backup>")]
+    pub fn get_backup(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(js_name = callOptions, unchecked_param_type = "CallOptions | undefined")]
+        call_options: JsValue,
+    ) -> Promise {
+        let prepared = prepare(&call_options)
+            .and_then(|call| Ok((call, parse_id("id", &input_from_js(&id))?)));
+        let ((call, signal), id) = match prepared {
+            Ok(prepared) => prepared,
+            Err(status) => return Promise::reject(&status_to_js(&status)),
+        };
+        let config = self.config.clone();
+        spawn(async move {
+            let backup = unary(
+                config,
+                call,
+                signal.as_ref(),
+                GetBackupRequest { id },
+                |mut client, request| async move { client.get_backup(request).await },
+            )
+            .await?;
+            message_to_js(&backup)
+        })
+    }
+
+    /// Deletes one backup by its id. Resolves to `undefined`.
+    #[wasm_bindgen(js_name = deleteBackup, unchecked_return_type = "Promise<void>")]
+    pub fn delete_backup(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(js_name = callOptions, unchecked_param_type = "CallOptions | undefined")]
+        call_options: JsValue,
+    ) -> Promise {
+        let prepared = prepare(&call_options)
+            .and_then(|call| Ok((call, parse_id("id", &input_from_js(&id))?)));
+        let ((call, signal), id) = match prepared {
+            Ok(prepared) => prepared,
+            Err(status) => return Promise::reject(&status_to_js(&status)),
+        };
+        let config = self.config.clone();
+        spawn(async move {
+            unary(
+                config,
+                call,
+                signal.as_ref(),
+                DeleteBackupRequest { id },
+                |mut client, request| async move { client.delete_backup(request).await },
+            )
+            .await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Lists backups. `request` is the proto3 JSON form of ListBackupsRequest.
+    #[wasm_bindgen(js_name = listBackups, unchecked_return_type = "Promise<ListBackupsResponse>")]
+    pub fn list_backups(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ListBackupsRequest | undefined")] request: JsValue,
+        #[wasm_bindgen(js_name = callOptions, unchecked_param_type = "CallOptions | undefined")]
+        call_options: JsValue,
+    ) -> Promise {
+        let prepared = prepare(&call_options)
+            .and_then(|call| Ok((call, parse_list_request(&input_from_js(&request))?)));
+        let ((call, signal), request) = match prepared {
+            Ok(prepared) => prepared,
+            Err(status) => return Promise::reject(&status_to_js(&status)),
+        };
+        let config = self.config.clone();
+        spawn(async move {
+            let response = list(config, call, signal.as_ref(), request).await?;
+            message_to_js(&response)
+        })
+    }
+
+    /// Creates a pager over the backups that `request` selects, `pageSize` per page.
+    ///
+    /// Throws a GrpcError with code INVALID_ARGUMENT for an invalid request or page size.
+    pub fn pager(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ListBackupsRequest | undefined")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PagerOptions | undefined")] options: JsValue,
+    ) -> Result<BackupPager, JsValue> {
+        let state = pager_state(self.config.clone(), &request, &options)
+            .map_err(|status| status_to_js(&status))?;
+        Ok(BackupPager {
+            state: Rc::new(state),
+        })
+    }
+}
+
+fn pager_state(
+    config: Rc<ClientConfig>,
+    request: &JsValue,
+    options: &JsValue,
+) -> Result<PagerState, Status> {
+    let mut request = parse_list_request(&input_from_js(request))?;
+    let options = input_from_js(options);
+    let entries =
+        crate::request::object(&options, "pager options", "{ pageSize: 100 }")?.unwrap_or_default();
+    let mut page_size = request
+        .pagination
+        .as_ref()
+        .map_or(0, |pagination| pagination.page_size);
+    for (key, value) in entries {
+        match (key.as_str(), value) {
+            (_, Input::Undefined) => {}
+            ("pageSize", value) => page_size = parse_positive_integer("pageSize", value)?,
+            (other, _) => {
+                return Err(invalid(format!(
+                    "unknown pager option {other:?}; the only option is pageSize"
+                )))
+            }
+        }
+    }
+    if request
+        .pagination
+        .as_ref()
+        .is_some_and(|pagination| pagination.page_number != 0)
+    {
+        return Err(invalid(
+            "pagination.pageNumber is set, but the pager chooses the pages itself; remove it and call page(n)",
+        ));
+    }
+    request.pagination = None;
+    Ok(PagerState::new(config, request, page_size))
+}
+
+/// A cursor over the pages of one listing.
+#[wasm_bindgen]
+pub struct BackupPager {
+    state: Rc<PagerState>,
+}
+
+#[wasm_bindgen]
+impl BackupPager {
+    /// Fetches page `n`, numbered from 1, and makes it the current page.
+    #[wasm_bindgen(unchecked_return_type = "Promise<ListBackupsResponse>")]
+    pub fn page(&self, #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue) -> Promise {
+        match parse_positive_integer("page number", &input_from_js(&n)) {
+            Ok(number) => self.state.clone().page(number),
+            Err(status) => Promise::reject(&status_to_js(&status)),
+        }
+    }
+
+    /// Fetches the page after the current one (page 1 on the first call). Resolves to
+    /// `null` after the last page.
+    #[wasm_bindgen(unchecked_return_type = "Promise<ListBackupsResponse | null>")]
+    pub fn next(&self) -> Promise {
+        self.state.clone().next()
+    }
+
+    /// Fetches the page before the current one. Resolves to `null` on page 1 and before
+    /// the first fetch.
+    #[wasm_bindgen(unchecked_return_type = "Promise<ListBackupsResponse | null>")]
+    pub fn previous(&self) -> Promise {
+        self.state.clone().previous()
+    }
+
+    /// Resolves to every backup that matches, following `nextPage` from page 1 until it
+    /// is -1. Fails rather than loops if the server repeats a page or returns more pages
+    /// than it announced.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Backup[]>")]
+    pub fn all(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PagerAllOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        self.state.clone().all(options)
+    }
+
+    /// The page fetched last, or `undefined` before the first fetch.
+    #[wasm_bindgen(getter, js_name = currentPage)]
+    pub fn current_page(&self) -> Option<f64> {
+        self.state.cursor().current_page.map(|page| page as f64)
+    }
+
+    /// Pages in the listing, known after the first fetch.
+    #[wasm_bindgen(getter, js_name = totalPages)]
+    pub fn total_pages(&self) -> Option<f64> {
+        self.state.cursor().total_pages.map(|pages| pages as f64)
+    }
+
+    /// Backups in the listing, known after the first fetch.
+    #[wasm_bindgen(getter, js_name = totalRecords)]
+    pub fn total_records(&self) -> Option<f64> {
+        self.state
+            .cursor()
+            .total_records
+            .map(|records| records as f64)
+    }
+}
+
+/// Reads the call options and the abort signal.
+pub(crate) fn prepare(call_options: &JsValue) -> Result<(CallConfig, Option<AbortSignal>), Status> {
+    let call = parse_call_options(&input_from_js(call_options))?;
+    let signal = optional_signal(call_options, "callOptions.signal")?;
+    Ok((call, signal))
+}
+
+/// Reads an optional `signal` property that must be an `AbortSignal`.
+pub(crate) fn optional_signal(
+    options: &JsValue,
+    field: &str,
+) -> Result<Option<AbortSignal>, Status> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(None);
+    }
+    let value = js_sys::Reflect::get(options, &"signal".into()).unwrap_or(JsValue::UNDEFINED);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value.dyn_into::<AbortSignal>().map(Some).map_err(|value| {
+        invalid(format!(
+            "{field} must be an AbortSignal, got {}",
+            input_from_js(&value).describe()
+        ))
+    })
+}
+
+/// Turns a call's future into a promise that rejects with a GrpcError.
+fn spawn(future: impl Future<Output = Result<JsValue, Status>> + 'static) -> Promise {
+    future_to_promise(async move { future.await.map_err(|status| status_to_js(&status)) })
+}
+
+/// Lists one page with the given options.
+pub(crate) async fn list(
+    config: Rc<ClientConfig>,
+    call: CallConfig,
+    signal: Option<&AbortSignal>,
+    request: crate::proto::backup::ListBackupsRequest,
+) -> Result<crate::proto::backup::ListBackupsResponse, Status> {
+    unary(
+        config,
+        call,
+        signal,
+        request,
+        |mut client, request| async move { client.list_backups(request).await },
+    )
+    .await
+}
+
+/// Runs one unary call: metadata from the client and the call, the deadline, the abort
+/// signal, and the generated tonic client over the fetch transport.
+async fn unary<Req, Resp, F, Fut>(
+    config: Rc<ClientConfig>,
+    call: CallConfig,
+    signal: Option<&AbortSignal>,
+    message: Req,
+    method: F,
+) -> Result<Resp, Status>
+where
+    F: FnOnce(BackupServiceClient<FetchTransport>, tonic::Request<Req>) -> Fut,
+    Fut: Future<Output = Result<tonic::Response<Resp>, Status>>,
+{
+    let timeout_ms = call.timeout_ms.or(config.timeout_ms);
+    let mut headers = http::HeaderMap::new();
+    for (name, value) in config.headers.iter().chain(call.headers.iter()) {
+        headers.insert(name.clone(), value.clone());
+    }
+    if let Some(timeout) = timeout_ms {
+        headers.insert(
+            "grpc-timeout",
+            http::HeaderValue::from_str(&grpc_timeout(timeout))
+                .map_err(|_| Status::internal("invalid grpc-timeout"))?,
+        );
+    }
+    let request = tonic::Request::from_parts(
+        tonic::metadata::MetadataMap::from_headers(headers),
+        tonic::Extensions::default(),
+        message,
+    );
+
+    run_call(signal, timeout_ms, |abort_signal| {
+        let transport = FetchTransport {
+            config: config.clone(),
+            signal: abort_signal,
+        };
+        let client = BackupServiceClient::new(transport)
+            .max_decoding_message_size(config.max_response_bytes);
+        async move {
+            method(client, request)
+                .await
+                .map(tonic::Response::into_inner)
+        }
+    })
+    .await
+}
