@@ -9,7 +9,7 @@ start_devserver() {
   shift
   local log
   log=$(mktemp)
-  target/debug/pds-devserver --addr 127.0.0.1:0 "$@" >"$log" 2>"$log.err" &
+  ${PDS_DEVSERVER_BIN:-target/debug/pds-devserver} --addr 127.0.0.1:0 "$@" >"$log" 2>"$log.err" &
   local pid=$!
   DEVSERVER_PIDS+=("$pid")
   local url=""

@@ -19,8 +19,8 @@ step "browser tests (wasm-pack test)"
 start_devserver PDS_DEVSERVER_URL --token test-token --allow-origin '*'
 start_devserver PDS_SLOW_DEVSERVER_URL --latency-ms 2000 --allow-origin '*'
 export PDS_DEVSERVER_URL PDS_SLOW_DEVSERVER_URL PDS_DEVSERVER_TOKEN=test-token
-wasm-pack test --mode no-install --headless --chromedriver "$(command -v chromedriver)"
-wasm-pack test --mode no-install --headless --geckodriver "$(command -v geckodriver)"
+wasm-pack test --mode no-install --headless --chrome --chromedriver "$(command -v chromedriver)"
+wasm-pack test --mode no-install --headless --firefox --geckodriver "$(command -v geckodriver)"
 
 step "release build and smoke test"
 scripts/build-package.sh pkg

@@ -71,9 +71,21 @@ extern "C" {
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
-    let sample = JsValue::from(BackupPager {
-        state: Rc::new(PagerState::placeholder()),
-    });
+    install_pager_iterator();
+}
+
+thread_local! {
+    static ITERATOR_INSTALLED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Makes `BackupPager` async iterable, once. Runs from `start` and again from the client
+/// constructor, because a module linked into another one (a test harness, for example)
+/// does not run its own start function.
+fn install_pager_iterator() {
+    if ITERATOR_INSTALLED.with(|installed| installed.replace(true)) {
+        return;
+    }
+    let sample = JsValue::from(BackupPager { state: Rc::new(PagerState::placeholder()) });
     if let Ok(prototype) = js_sys::Reflect::get_prototype_of(&sample) {
         install_async_iterator(&prototype);
     }
@@ -96,6 +108,7 @@ impl BackupClient {
         #[wasm_bindgen(js_name = baseUrl, unchecked_param_type = "string")] base_url: JsValue,
         #[wasm_bindgen(unchecked_param_type = "BackupClientOptions | undefined")] options: JsValue,
     ) -> Result<BackupClient, JsValue> {
+        install_pager_iterator();
         let config = parse_client_options(&input_from_js(&base_url), &input_from_js(&options))
             .map_err(|status| status_to_js(&status))?;
         Ok(BackupClient {
