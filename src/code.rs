@@ -1,80 +1,84 @@
-//! gRPC status codes as the JS API shows them.
+//! gRPC status codes.
 
-use tonic::Code as TonicCode;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen::prelude::*;
 
-/// Every gRPC status code: its number, its canonical name and the lowercase name that
-/// starts an error's message (`"[not_found] ..."`).
-pub const CODES: [(TonicCode, &str, &str); 17] = [
-    (TonicCode::Ok, "OK", "ok"),
-    (TonicCode::Cancelled, "CANCELLED", "cancelled"),
-    (TonicCode::Unknown, "UNKNOWN", "unknown"),
-    (
-        TonicCode::InvalidArgument,
-        "INVALID_ARGUMENT",
-        "invalid_argument",
-    ),
-    (
-        TonicCode::DeadlineExceeded,
-        "DEADLINE_EXCEEDED",
-        "deadline_exceeded",
-    ),
-    (TonicCode::NotFound, "NOT_FOUND", "not_found"),
-    (TonicCode::AlreadyExists, "ALREADY_EXISTS", "already_exists"),
-    (
-        TonicCode::PermissionDenied,
-        "PERMISSION_DENIED",
-        "permission_denied",
-    ),
-    (
-        TonicCode::ResourceExhausted,
-        "RESOURCE_EXHAUSTED",
-        "resource_exhausted",
-    ),
-    (
-        TonicCode::FailedPrecondition,
-        "FAILED_PRECONDITION",
-        "failed_precondition",
-    ),
-    (TonicCode::Aborted, "ABORTED", "aborted"),
-    (TonicCode::OutOfRange, "OUT_OF_RANGE", "out_of_range"),
-    (TonicCode::Unimplemented, "UNIMPLEMENTED", "unimplemented"),
-    (TonicCode::Internal, "INTERNAL", "internal"),
-    (TonicCode::Unavailable, "UNAVAILABLE", "unavailable"),
-    (TonicCode::DataLoss, "DATA_LOSS", "data_loss"),
-    (
-        TonicCode::Unauthenticated,
-        "UNAUTHENTICATED",
-        "unauthenticated",
-    ),
+/// gRPC status codes, exported to JS as `Code` for comparisons such as
+/// `err.code === Code.NOT_FOUND`.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen)]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(i32)]
+pub enum Code {
+    OK = 0,
+    CANCELLED = 1,
+    UNKNOWN = 2,
+    INVALID_ARGUMENT = 3,
+    DEADLINE_EXCEEDED = 4,
+    NOT_FOUND = 5,
+    ALREADY_EXISTS = 6,
+    PERMISSION_DENIED = 7,
+    RESOURCE_EXHAUSTED = 8,
+    FAILED_PRECONDITION = 9,
+    ABORTED = 10,
+    OUT_OF_RANGE = 11,
+    UNIMPLEMENTED = 12,
+    INTERNAL = 13,
+    UNAVAILABLE = 14,
+    DATA_LOSS = 15,
+    UNAUTHENTICATED = 16,
+}
+
+/// Every code in numeric order with its canonical name.
+const NAMES: [(Code, &str); 17] = [
+    (Code::OK, "OK"),
+    (Code::CANCELLED, "CANCELLED"),
+    (Code::UNKNOWN, "UNKNOWN"),
+    (Code::INVALID_ARGUMENT, "INVALID_ARGUMENT"),
+    (Code::DEADLINE_EXCEEDED, "DEADLINE_EXCEEDED"),
+    (Code::NOT_FOUND, "NOT_FOUND"),
+    (Code::ALREADY_EXISTS, "ALREADY_EXISTS"),
+    (Code::PERMISSION_DENIED, "PERMISSION_DENIED"),
+    (Code::RESOURCE_EXHAUSTED, "RESOURCE_EXHAUSTED"),
+    (Code::FAILED_PRECONDITION, "FAILED_PRECONDITION"),
+    (Code::ABORTED, "ABORTED"),
+    (Code::OUT_OF_RANGE, "OUT_OF_RANGE"),
+    (Code::UNIMPLEMENTED, "UNIMPLEMENTED"),
+    (Code::INTERNAL, "INTERNAL"),
+    (Code::UNAVAILABLE, "UNAVAILABLE"),
+    (Code::DATA_LOSS, "DATA_LOSS"),
+    (Code::UNAUTHENTICATED, "UNAUTHENTICATED"),
 ];
 
-/// The canonical name of a code, such as `"NOT_FOUND"`.
-pub fn code_name(code: TonicCode) -> &'static str {
-    CODES[code as usize].1
-}
+impl Code {
+    /// The code with this number, or `None` outside 0 to 16.
+    pub fn from_number(number: u32) -> Option<Code> {
+        NAMES.get(number as usize).map(|(code, _)| *code)
+    }
 
-/// The lowercase name of a code, such as `"not_found"`.
-pub fn code_label(code: TonicCode) -> &'static str {
-    CODES[code as usize].2
-}
+    /// The canonical name, such as `"NOT_FOUND"`.
+    pub fn name(self) -> &'static str {
+        NAMES[self as usize].1
+    }
 
-/// Maps the HTTP status of a response that carries no `grpc-status` to a gRPC code.
-///
-/// The table follows the grpc-web protocol text (PROTOCOL-WEB.md in grpc/grpc) and the
-/// HTTP-to-gRPC mapping (doc/http-grpc-status-mapping.md in grpc/grpc), except that 400
-/// maps to UNKNOWN like every status the table does not name: a 400 from a proxy says
-/// nothing about the server's own handling of the call.
-pub fn code_from_http_status(status: u16) -> TonicCode {
-    match status {
-        // The endpoint wants credentials that the call did not carry.
-        401 => TonicCode::Unauthenticated,
-        // The endpoint refuses the credentials.
-        403 => TonicCode::PermissionDenied,
-        // No such path: usually a wrong base URL or a proxy without the grpc-web route.
-        404 => TonicCode::Unimplemented,
-        // Rate limits, and load balancers without a healthy backend: worth a retry.
-        429 | 502 | 503 | 504 => TonicCode::Unavailable,
-        _ => TonicCode::Unknown,
+    /// Maps the HTTP status of a response that carries no `grpc-status` to a gRPC code.
+    ///
+    /// The table follows the grpc-web protocol text (PROTOCOL-WEB.md in grpc/grpc) and the
+    /// HTTP-to-gRPC mapping (doc/http-grpc-status-mapping.md in grpc/grpc), except that 400
+    /// maps to UNKNOWN like every status the table does not name: a 400 from a proxy says
+    /// nothing about the server's own handling of the call.
+    pub fn from_http_status(status: u16) -> Code {
+        match status {
+            // The endpoint wants credentials that the call did not carry.
+            401 => Code::UNAUTHENTICATED,
+            // The endpoint refuses the credentials.
+            403 => Code::PERMISSION_DENIED,
+            // No such path: usually a wrong base URL or a proxy without the grpc-web route.
+            404 => Code::UNIMPLEMENTED,
+            // Rate limits, and load balancers without a healthy backend: worth a retry.
+            429 | 502 | 503 | 504 => Code::UNAVAILABLE,
+            _ => Code::UNKNOWN,
+        }
     }
 }
 
@@ -83,30 +87,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_table_follows_numbering() {
-        for (index, (code, name, label)) in CODES.iter().enumerate() {
-            assert_eq!(*code as usize, index, "{name}");
-            assert_eq!(label.to_uppercase(), *name);
+    fn names_follow_numbering() {
+        for (index, (code, _)) in NAMES.iter().enumerate() {
+            assert_eq!(*code as usize, index);
+            assert_eq!(Code::from_number(index as u32), Some(*code));
         }
+        assert_eq!(Code::from_number(17), None);
+        assert_eq!(Code::NOT_FOUND.name(), "NOT_FOUND");
     }
 
     #[test]
     fn http_status_table() {
         let cases = [
-            (400, TonicCode::Unknown),
-            (401, TonicCode::Unauthenticated),
-            (403, TonicCode::PermissionDenied),
-            (404, TonicCode::Unimplemented),
-            (429, TonicCode::Unavailable),
-            (500, TonicCode::Unknown),
-            (502, TonicCode::Unavailable),
-            (503, TonicCode::Unavailable),
-            (504, TonicCode::Unavailable),
-            (200, TonicCode::Unknown),
-            (307, TonicCode::Unknown),
+            (400, Code::UNKNOWN),
+            (401, Code::UNAUTHENTICATED),
+            (403, Code::PERMISSION_DENIED),
+            (404, Code::UNIMPLEMENTED),
+            (429, Code::UNAVAILABLE),
+            (500, Code::UNKNOWN),
+            (502, Code::UNAVAILABLE),
+            (503, Code::UNAVAILABLE),
+            (504, Code::UNAVAILABLE),
+            (200, Code::UNKNOWN),
+            (307, Code::UNKNOWN),
         ];
         for (status, expected) in cases {
-            assert_eq!(code_from_http_status(status), expected, "HTTP {status}");
+            assert_eq!(Code::from_http_status(status), expected, "HTTP {status}");
         }
     }
 }

@@ -274,16 +274,6 @@ fn base64_encode(bytes: &[u8]) -> String {
     out
 }
 
-/// Turns decoded details into a JS array of plain objects.
-#[cfg(target_arch = "wasm32")]
-pub(crate) fn details_to_js(bytes: &[u8]) -> wasm_bindgen::JsValue {
-    let details = decode_details(bytes);
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    details
-        .serialize(&serializer)
-        .unwrap_or_else(|_| js_sys::Array::new().into())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

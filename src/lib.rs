@@ -4,19 +4,23 @@
 // that uses the rest exists only on wasm32.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
-mod code;
+pub mod code;
 mod details;
 mod grpc_web;
+pub mod metadata;
 mod input;
 mod options;
 mod pages;
+pub mod status;
 mod request;
 pub mod timestamp;
+pub mod transport;
 #[cfg(target_arch = "wasm32")]
 mod web;
 
 #[cfg(target_arch = "wasm32")]
-pub use web::api::{BackupClient, BackupPager, Code};
+pub use web::api::{BackupClient, BackupPager};
+pub use code::Code;
 
 /// Messages and the BackupService client generated from `proto/`, in modules that
 /// mirror the proto packages.

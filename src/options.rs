@@ -1,7 +1,7 @@
 //! Client and call options: validation of their JS form and their defaults.
 
-use http::{HeaderName, HeaderValue};
-use tonic::Status;
+use crate::metadata::{is_valid_name, is_valid_value};
+use crate::status::Status;
 
 use crate::input::Input;
 use crate::request::{invalid, object};
@@ -30,7 +30,7 @@ pub struct ClientConfig {
     /// Base URL without a trailing slash, such as `https://pds.example.com/grpc`.
     pub base_url: String,
     /// Metadata sent with every call, the bearer token and account id included.
-    pub headers: Vec<(HeaderName, HeaderValue)>,
+    pub headers: Vec<(String, String)>,
     /// Default deadline of every call, in milliseconds.
     pub timeout_ms: Option<u32>,
     /// Fetch credentials mode.
@@ -45,7 +45,7 @@ pub struct CallConfig {
     /// Deadline of this call, in milliseconds; overrides the client's default.
     pub timeout_ms: Option<u32>,
     /// Metadata for this call, added to and overriding the client's headers.
-    pub headers: Vec<(HeaderName, HeaderValue)>,
+    pub headers: Vec<(String, String)>,
 }
 
 const CLIENT_OPTIONS: [&str; 6] = [
@@ -82,7 +82,7 @@ fn reject_unknown_options(
     for (key, _) in entries {
         if !known.contains(&key.as_str()) {
             return Err(invalid(format!(
-                "unknown {what} option {key:?}; known options are {}",
+                "unknown {what} option \"{key}\"; known options are {}",
                 known.join(", ")
             )));
         }
@@ -107,47 +107,55 @@ pub fn parse_base_url(value: &Input) -> Result<String, Status> {
             value.describe()
         )));
     };
-    let trimmed = text.trim_end_matches('/');
-    let valid = trimmed.parse::<http::Uri>().ok().filter(|uri| {
-        let scheme_ok = matches!(
-            uri.scheme_str().map(str::to_ascii_lowercase).as_deref(),
-            Some("http" | "https")
-        );
-        scheme_ok && uri.authority().is_some() && uri.query().is_none()
-    });
-    if valid.is_none() || text.contains('#') || text.chars().any(char::is_whitespace) {
+    if !is_absolute_http_url(text) {
         return Err(invalid(format!(
-            "baseUrl {text:?} is not an absolute http(s) URL; use the grpc-web endpoint's origin and optional path prefix, such as \"https://pds.example.com\" or \"http://127.0.0.1:8080\""
+            "baseUrl \"{text}\" is not an absolute http(s) URL; use the grpc-web endpoint's origin and optional path prefix, such as \"https://pds.example.com\" or \"http://127.0.0.1:8080\""
         )));
     }
-    Ok(trimmed.to_owned())
+    Ok(text.trim_end_matches('/').to_owned())
+}
+
+/// Checks for `http://` or `https://`, a host with an optional port, and an optional
+/// path, with no user info, query, fragment, whitespace or control characters.
+fn is_absolute_http_url(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let Some(rest) = lower.strip_prefix("http://").or_else(|| lower.strip_prefix("https://")) else {
+        return false;
+    };
+    if text.chars().any(|character| character.is_whitespace() || character.is_control())
+        || text.contains(['?', '#', '@', '\\'])
+    {
+        return false;
+    }
+    let authority = rest.split('/').next().unwrap_or("");
+    let (host, port) = match authority.rsplit_once(':') {
+        // An IPv6 literal such as [::1] has colons of its own.
+        Some((host, port)) if !port.contains(']') => (host, Some(port)),
+        _ => (authority, None),
+    };
+    let port_ok = port.is_none_or(|port| !port.is_empty() && port.len() <= 5 && port.bytes().all(|byte| byte.is_ascii_digit()));
+    !host.is_empty() && port_ok
 }
 
 /// Validates a string that goes out as a header value: no line breaks, only characters
 /// that HTTP header values can carry. The value itself is never put in the message,
 /// because it may be a secret.
-fn parse_header_text(field: &str, value: &Input) -> Result<HeaderValue, Status> {
+fn parse_header_text(field: &str, value: &Input) -> Result<String, Status> {
     let Input::String(text) = value else {
-        return Err(invalid(format!(
-            "{field} must be a string, got {}",
-            describe_secret(value)
-        )));
+        return Err(invalid(format!("{field} must be a string, got {}", describe_secret(value))));
     };
     if text.contains(['\r', '\n']) {
-        return Err(invalid(format!(
-            "{field} contains a line break, which HTTP headers cannot carry; remove it"
-        )));
+        return Err(invalid(format!("{field} contains a line break, which HTTP headers cannot carry; remove it")));
     }
     if text.trim().is_empty() {
+        return Err(invalid(format!("{field} must not be empty; omit the option instead")));
+    }
+    if !is_valid_value(text) {
         return Err(invalid(format!(
-            "{field} must not be empty; omit the option instead"
+            "{field} contains a character that HTTP headers cannot carry; use printable ASCII only"
         )));
     }
-    HeaderValue::from_str(text).map_err(|_| {
-        invalid(format!(
-            "{field} contains a character that HTTP headers cannot carry; use printable ASCII only"
-        ))
-    })
+    Ok(text.clone())
 }
 
 /// Describes a value without showing a string's content.
@@ -159,29 +167,29 @@ fn describe_secret(value: &Input) -> String {
 }
 
 /// Validates a `headers` option: a plain object of header names to string values.
-fn parse_headers(field: &str, value: &Input) -> Result<Vec<(HeaderName, HeaderValue)>, Status> {
+fn parse_headers(field: &str, value: &Input) -> Result<Vec<(String, String)>, Status> {
     let entries = object(value, field, "{ \"x-request-id\": \"abc\" }")?.unwrap_or_default();
     let mut headers = Vec::with_capacity(entries.len());
     for (key, value) in entries {
         let lower = key.to_ascii_lowercase();
-        let name = HeaderName::from_bytes(lower.as_bytes()).map_err(|_| {
-            invalid(format!(
-                "{field} has an invalid header name {key:?}; use letters, digits and '-'"
-            ))
-        })?;
+        if !is_valid_name(&lower) {
+            return Err(invalid(format!(
+                "{field} has an invalid header name \"{key}\"; use letters, digits and '-'"
+            )));
+        }
         if RESERVED_HEADERS.contains(&lower.as_str())
             || lower.starts_with("grpc-")
             || lower.starts_with(':')
         {
             return Err(invalid(format!(
-                "{field} sets {key:?}, which the client sets itself; remove it"
+                "{field} sets \"{key}\", which the client sets itself; remove it"
             )));
         }
         if value.is_absent() {
             continue;
         }
-        let value = parse_header_text(&format!("{field}[{key:?}]"), value)?;
-        headers.push((name, value));
+        let value = parse_header_text(&format!("{field}[\"{key}\"]"), value)?;
+        headers.push((lower, value));
     }
     Ok(headers)
 }
@@ -210,23 +218,13 @@ pub fn parse_client_options(base_url: &Input, options: &Input) -> Result<ClientC
         None => Vec::new(),
     };
     if let Some(value) = option(entries, "token") {
-        if headers
-            .iter()
-            .any(|(name, _)| name == http::header::AUTHORIZATION)
-        {
+        if headers.iter().any(|(name, _)| name == "authorization") {
             return Err(invalid(
                 "token and headers.authorization are both set; set the token only",
             ));
         }
         let token = parse_header_text("token", value)?;
-        let bearer =
-            HeaderValue::from_str(&format!("Bearer {}", token.to_str().unwrap_or_default()))
-                .map_err(|_| {
-                    invalid("token contains a character that HTTP headers cannot carry")
-                })?;
-        let mut bearer = bearer;
-        bearer.set_sensitive(true);
-        headers.push((http::header::AUTHORIZATION, bearer));
+        headers.push(("authorization".to_owned(), format!("Bearer {token}")));
     }
     if let Some(value) = option(entries, "accountId") {
         if headers.iter().any(|(name, _)| name == "px-account-id") {
@@ -234,10 +232,7 @@ pub fn parse_client_options(base_url: &Input, options: &Input) -> Result<ClientC
                 "accountId and headers[\"px-account-id\"] are both set; set accountId only",
             ));
         }
-        headers.push((
-            HeaderName::from_static("px-account-id"),
-            parse_header_text("accountId", value)?,
-        ));
+        headers.push(("px-account-id".to_owned(), parse_header_text("accountId", value)?));
     }
 
     let timeout_ms = option(entries, "timeoutMs")
@@ -312,7 +307,7 @@ pub fn grpc_timeout(timeout_ms: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tonic::Code;
+    use crate::code::Code;
 
     fn object(entries: &[(&str, Input)]) -> Input {
         Input::Object(
@@ -329,7 +324,7 @@ mod tests {
 
     fn client_error(url: &str, options: Input) -> String {
         let error = parse_client_options(&string(url), &options).unwrap_err();
-        assert_eq!(error.code(), Code::InvalidArgument);
+        assert_eq!(error.code(), Code::INVALID_ARGUMENT);
         error.message().to_owned()
     }
 
@@ -355,11 +350,7 @@ mod tests {
             ]),
         )
         .unwrap();
-        let pairs: Vec<(String, String)> = config
-            .headers
-            .iter()
-            .map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_owned()))
-            .collect();
+        let pairs = config.headers.clone();
         assert_eq!(
             pairs,
             [

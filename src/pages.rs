@@ -1,6 +1,6 @@
 //! Checks that keep a walk over every page finite when a server misreports its pages.
 
-use tonic::Status;
+use crate::status::Status;
 
 use crate::proto::common::PageBasedPaginationResponse;
 
@@ -77,7 +77,7 @@ impl PageWalk {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tonic::Code;
+    use crate::code::Code;
 
     fn page(current: i64, total: i64, next: i64) -> PageBasedPaginationResponse {
         PageBasedPaginationResponse {
@@ -129,7 +129,7 @@ mod tests {
         let mut walk = PageWalk::default();
         walk.record(1, Some(&page(1, 5, 2))).unwrap();
         let error = walk.record(2, Some(&page(2, 5, 2))).unwrap_err();
-        assert_eq!(error.code(), Code::Internal);
+        assert_eq!(error.code(), Code::INTERNAL);
         assert!(error.message().contains("page 2 as the page after page 2"));
     }
 

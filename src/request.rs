@@ -4,7 +4,7 @@
 //! the accepted form. Field names follow the proto3 JSON mapping: the lowerCamelCase
 //! name and the original proto name are both accepted.
 
-use tonic::Status;
+use crate::status::Status;
 
 use crate::input::Input;
 use crate::proto::backup::list_backups_request::ListBy;
@@ -51,7 +51,7 @@ pub(crate) fn parse_id(field: &str, value: &Input) -> Result<String, Status> {
     }
     if text.chars().any(char::is_control) {
         return Err(invalid(format!(
-            "{field} {text:?} contains a control character"
+            "{field} \"{}\" contains a control character", text.escape_default()
         )));
     }
     Ok(text.clone())
@@ -95,7 +95,7 @@ fn reject_unknown_fields(
         {
             let known: Vec<&str> = fields.iter().map(|(json, _)| *json).collect();
             return Err(invalid(format!(
-                "unknown field {key:?} in {message}; known fields are {}",
+                "unknown field \"{key}\" in {message}; known fields are {}",
                 known.join(", ")
             )));
         }
@@ -159,7 +159,7 @@ fn parse_enum<T: Copy>(
         _ => None,
     };
     parsed.ok_or_else(|| {
-        let quoted: Vec<String> = names.iter().map(|name| format!("{name:?}")).collect();
+        let quoted: Vec<String> = names.iter().map(|name| format!("\"{name}\"")).collect();
         invalid(format!(
             "{field} must be one of {}, got {}",
             quoted.join(", "),
@@ -282,7 +282,7 @@ fn parse_sort(value: &Input) -> Result<Sort, Status> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tonic::Code;
+    use crate::code::Code;
 
     fn object(entries: &[(&str, Input)]) -> Input {
         Input::Object(
@@ -299,7 +299,7 @@ mod tests {
 
     fn list_error(value: Input) -> String {
         let error = parse_list_request(&value).unwrap_err();
-        assert_eq!(error.code(), Code::InvalidArgument);
+        assert_eq!(error.code(), Code::INVALID_ARGUMENT);
         error.message().to_owned()
     }
 
@@ -319,7 +319,7 @@ mod tests {
             Input::Number(5.0),
         ] {
             let error = parse_id("id", &value).unwrap_err();
-            assert_eq!(error.code(), Code::InvalidArgument, "{value:?}");
+            assert_eq!(error.code(), Code::INVALID_ARGUMENT, "{value:?}");
             assert!(error.message().starts_with("id "), "{}", error.message());
         }
     }

@@ -6,7 +6,7 @@
 //! byte and checks each frame's header before it stores the payload.
 
 use bytes::{Buf, Bytes, BytesMut};
-use tonic::Status;
+use crate::status::Status;
 
 /// Size of the flags byte plus the length.
 pub(crate) const HEADER_LEN: usize = 5;
@@ -130,7 +130,7 @@ impl FrameDecoder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tonic::Code;
+    use crate::code::Code;
 
     /// A message frame holding the bytes `0x0a 0x02 'h' 'i'` (field 1, the string "hi").
     const MESSAGE: &[u8] = &[0x00, 0, 0, 0, 4, 0x0a, 0x02, b'h', b'i'];
@@ -182,7 +182,7 @@ mod tests {
         let mut decoder = FrameDecoder::new(3);
         decoder.push(&MESSAGE[..HEADER_LEN]);
         let error = decoder.next_frame().unwrap_err();
-        assert_eq!(error.code(), Code::ResourceExhausted);
+        assert_eq!(error.code(), Code::RESOURCE_EXHAUSTED);
         assert!(
             error.message().contains("4 bytes exceeds the limit of 3"),
             "{}",
@@ -194,14 +194,14 @@ mod tests {
     fn compressed_message_fails_before_payload() {
         let mut decoder = FrameDecoder::new(1024);
         decoder.push(&[0x01, 0, 0, 0, 100]);
-        assert_eq!(decoder.next_frame().unwrap_err().code(), Code::Internal);
+        assert_eq!(decoder.next_frame().unwrap_err().code(), Code::INTERNAL);
     }
 
     #[test]
     fn unknown_flag_bits_fail() {
         let mut decoder = FrameDecoder::new(1024);
         decoder.push(&[0x40, 0, 0, 0, 0]);
-        assert_eq!(decoder.next_frame().unwrap_err().code(), Code::Internal);
+        assert_eq!(decoder.next_frame().unwrap_err().code(), Code::INTERNAL);
     }
 
     #[test]
@@ -209,7 +209,7 @@ mod tests {
         for cut in 1..MESSAGE.len() {
             let mut decoder = FrameDecoder::new(1024);
             let error = decode_all(&mut decoder, &[&MESSAGE[..cut]]).unwrap_err();
-            assert_eq!(error.code(), Code::Internal, "cut at {cut}");
+            assert_eq!(error.code(), Code::INTERNAL, "cut at {cut}");
         }
     }
 

@@ -1,62 +1,36 @@
 //! Reading the gRPC status of a grpc-web response from its headers and trailer frame.
-//!
-//! tonic's own status parsing panics on a `grpc-status-details-bin` that is not padded
-//! base64 and replaces a `grpc-message` with an invalid escape by its own text, so this
-//! module reads the status fields itself and hands tonic only a clean `grpc-status: 0`.
 
-use bytes::Bytes;
-use http::{HeaderMap, HeaderName, HeaderValue};
-use tonic::metadata::MetadataMap;
-use tonic::{Code, Status};
+use crate::code::Code;
+use crate::metadata::Metadata;
+use crate::status::Status;
 
 use super::base64;
 
 pub(crate) const GRPC_STATUS: &str = "grpc-status";
 pub(crate) const GRPC_MESSAGE: &str = "grpc-message";
 pub(crate) const GRPC_STATUS_DETAILS: &str = "grpc-status-details-bin";
-pub(crate) const GRPC_ENCODING: &str = "grpc-encoding";
 
-/// The status fields found in a header block.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct RawStatus {
-    pub(crate) code: Code,
-    pub(crate) message: String,
-    pub(crate) details: Bytes,
-}
-
-/// Reads `grpc-status`, `grpc-message` and `grpc-status-details-bin` from `headers`.
-/// Returns `None` when `grpc-status` is absent.
-pub(crate) fn read_status(headers: &HeaderMap) -> Option<RawStatus> {
-    let status = headers.get(GRPC_STATUS)?;
-    let text = String::from_utf8_lossy(status.as_bytes());
-    let trimmed = text.trim();
-
-    let (code, mut message) = match trimmed.parse::<u32>() {
-        Ok(number) if number <= 16 => (Code::from(number as i32), String::new()),
-        Ok(number) => (Code::Unknown, format!("unknown grpc-status {number}")),
-        Err(_) => (Code::Unknown, format!("invalid grpc-status {trimmed:?}")),
+/// Reads `grpc-status`, `grpc-message` and `grpc-status-details-bin` into a status that
+/// carries `metadata`. Returns `None` when `grpc-status` is absent.
+pub(crate) fn read_status(fields: &Metadata, metadata: &Metadata) -> Option<Status> {
+    let text = fields.get(GRPC_STATUS)?.trim();
+    let (code, mut message) = match text.parse::<u32>().ok().map(|number| (number, Code::from_number(number))) {
+        Some((_, Some(code))) => (code, String::new()),
+        Some((number, None)) => (Code::UNKNOWN, format!("unknown grpc-status {number}")),
+        None => (Code::UNKNOWN, format!("invalid grpc-status \"{text}\"")),
     };
-    if let Some(value) = headers.get(GRPC_MESSAGE) {
+    if let Some(value) = fields.get(GRPC_MESSAGE) {
         let decoded = percent_decode(value.as_bytes());
-        message = if message.is_empty() {
-            decoded
-        } else {
-            format!("{message}: {decoded}")
-        };
+        message = if message.is_empty() { decoded } else { format!("{message}: {decoded}") };
     }
 
     // Undecodable details are dropped so that the code and the message still reach the
-    // caller; the raw header stays in the error's metadata.
-    let details = headers
+    // caller; the raw header stays in the metadata.
+    let details = fields
         .get(GRPC_STATUS_DETAILS)
-        .and_then(|value| base64::decode(value.as_bytes().trim_ascii()))
-        .map(Bytes::from)
+        .and_then(|value| base64::decode(value.trim().as_bytes()))
         .unwrap_or_default();
-    Some(RawStatus {
-        code,
-        message,
-        details,
-    })
+    Some(Status::new(code, message).with_details(details).with_metadata(metadata))
 }
 
 /// Decodes a `grpc-message` value: `%XX` escapes of UTF-8 bytes.
@@ -88,69 +62,21 @@ pub(crate) fn percent_decode(raw: &[u8]) -> String {
 
 /// Parses the payload of a trailer frame: `name: value` lines separated by CRLF.
 ///
-/// Names are lowercased. Lines without a colon, and names or values that HTTP does not
-/// allow, are skipped. A name that repeats keeps every value.
-pub(crate) fn parse_trailer_block(payload: &[u8]) -> HeaderMap {
-    let mut trailers = HeaderMap::new();
+/// Names are lowercased and values trimmed. Lines without a colon are skipped. A name
+/// that repeats keeps every value.
+pub(crate) fn parse_trailer_block(payload: &[u8]) -> Metadata {
+    let mut trailers = Metadata::default();
     for line in payload.split(|&byte| byte == b'\n') {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let Some(colon) = line.iter().position(|&byte| byte == b':') else {
             continue;
         };
-        let name = line[..colon].trim_ascii().to_ascii_lowercase();
-        let value = line[colon + 1..].trim_ascii();
-        if let (Ok(name), Ok(value)) = (
-            HeaderName::from_bytes(&name),
-            HeaderValue::from_bytes(value),
-        ) {
-            trailers.append(name, value);
+        let name = String::from_utf8_lossy(line[..colon].trim_ascii());
+        let value = String::from_utf8_lossy(line[colon + 1..].trim_ascii());
+        if !name.is_empty() {
+            trailers.append(&name, value.into_owned());
         }
     }
-    trailers
-}
-
-/// Builds the caller's error from a status and the metadata that came with it.
-pub(crate) fn error_status(raw: RawStatus, metadata: HeaderMap) -> Status {
-    Status::with_details_and_metadata(
-        raw.code,
-        raw.message,
-        raw.details,
-        MetadataMap::from_headers(metadata),
-    )
-}
-
-/// Attaches response metadata to an error raised by this client.
-pub(crate) fn with_metadata(status: Status, metadata: &HeaderMap) -> Status {
-    if metadata.is_empty() {
-        return status;
-    }
-    let mut merged = metadata.clone();
-    merged.extend(status.metadata().clone().into_headers());
-    Status::with_details_and_metadata(
-        status.code(),
-        status.message().to_owned(),
-        Bytes::copy_from_slice(status.details()),
-        MetadataMap::from_headers(merged),
-    )
-}
-
-/// Removes the status fields from response headers before they reach tonic, which would
-/// otherwise read them again with its own parser.
-pub(crate) fn strip_status_fields(headers: &mut HeaderMap) {
-    for name in [
-        GRPC_STATUS,
-        GRPC_MESSAGE,
-        GRPC_STATUS_DETAILS,
-        GRPC_ENCODING,
-    ] {
-        headers.remove(name);
-    }
-}
-
-/// Trailers that tell tonic the call ended with OK.
-pub(crate) fn ok_trailers() -> HeaderMap {
-    let mut trailers = HeaderMap::new();
-    trailers.insert(GRPC_STATUS, HeaderValue::from_static("0"));
     trailers
 }
 
@@ -158,15 +84,17 @@ pub(crate) fn ok_trailers() -> HeaderMap {
 mod tests {
     use super::*;
 
-    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
+    fn fields(pairs: &[(&str, &str)]) -> Metadata {
+        let mut map = Metadata::default();
         for (name, value) in pairs {
-            map.append(
-                HeaderName::from_bytes(name.as_bytes()).unwrap(),
-                HeaderValue::from_str(value).unwrap(),
-            );
+            map.append(name, *value);
         }
         map
+    }
+
+    fn status(pairs: &[(&str, &str)]) -> Option<Status> {
+        let map = fields(pairs);
+        read_status(&map, &map)
     }
 
     #[test]
@@ -188,50 +116,47 @@ mod tests {
 
     #[test]
     fn reads_code_message_and_details() {
-        let status = read_status(&headers(&[
+        let status = status(&[
             ("grpc-status", "5"),
             ("grpc-message", "backup%20b1%20not%20found"),
             ("grpc-status-details-bin", "CAU"),
-        ]))
+        ])
         .unwrap();
-        assert_eq!(status.code, Code::NotFound);
-        assert_eq!(status.message, "backup b1 not found");
-        assert_eq!(status.details.as_ref(), [0x08, 0x05]);
+        assert_eq!(status.code(), Code::NOT_FOUND);
+        assert_eq!(status.message(), "backup b1 not found");
+        assert_eq!(status.details(), [0x08, 0x05]);
+        assert_eq!(status.metadata().get("grpc-status"), Some("5"));
     }
 
     #[test]
     fn undecodable_details_keep_code_and_message() {
-        let status = read_status(&headers(&[
-            ("grpc-status", "7"),
-            ("grpc-message", "denied"),
-            ("grpc-status-details-bin", "not base64!"),
-        ]))
-        .unwrap();
-        assert_eq!(status.code, Code::PermissionDenied);
-        assert_eq!(status.message, "denied");
-        assert!(status.details.is_empty());
+        let status = status(&[("grpc-status", "7"), ("grpc-message", "denied"), ("grpc-status-details-bin", "not base64!")]).unwrap();
+        assert_eq!(status.code(), Code::PERMISSION_DENIED);
+        assert_eq!(status.message(), "denied");
+        assert!(status.details().is_empty());
     }
 
     #[test]
     fn out_of_range_status_is_unknown() {
-        let status = read_status(&headers(&[("grpc-status", "42")])).unwrap();
-        assert_eq!(status.code, Code::Unknown);
-        assert_eq!(status.message, "unknown grpc-status 42");
-        let status = read_status(&headers(&[("grpc-status", "ok")])).unwrap();
-        assert_eq!(status.code, Code::Unknown);
+        let out_of_range = status(&[("grpc-status", "42")]).unwrap();
+        assert_eq!(out_of_range.code(), Code::UNKNOWN);
+        assert_eq!(out_of_range.message(), "unknown grpc-status 42");
+        let text = status(&[("grpc-status", "ok")]).unwrap();
+        assert_eq!(text.code(), Code::UNKNOWN);
+        assert_eq!(text.message(), "invalid grpc-status \"ok\"");
     }
 
     #[test]
     fn missing_status_is_none() {
-        assert_eq!(read_status(&headers(&[("grpc-message", "x")])), None);
+        assert_eq!(status(&[("grpc-message", "x")]), None);
     }
 
     #[test]
     fn trailer_block_lowercases_and_skips_junk() {
         let trailers = parse_trailer_block(b"Grpc-Status: 3\r\ngrpc-message:bad%20id\r\nno colon here\r\nx-multi: a\r\nx-multi: b\r\n");
-        assert_eq!(trailers.get("grpc-status").unwrap(), "3");
-        assert_eq!(trailers.get("grpc-message").unwrap(), "bad%20id");
-        assert_eq!(trailers.get_all("x-multi").iter().count(), 2);
+        assert_eq!(trailers.get("grpc-status"), Some("3"));
+        assert_eq!(trailers.get("grpc-message"), Some("bad%20id"));
+        assert_eq!(trailers.iter().filter(|(name, _)| *name == "x-multi").count(), 2);
         assert_eq!(trailers.len(), 4);
     }
 }

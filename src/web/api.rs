@@ -4,47 +4,33 @@ use std::future::Future;
 use std::rc::Rc;
 
 use js_sys::Promise;
-use tonic::Status;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
 use super::call::run_call;
-use super::convert::{input_from_js, message_to_js, status_to_js};
+use super::convert::{input_from_js, json_to_js, status_to_js};
 use super::fetch::FetchTransport;
 use super::pager::PagerState;
 use crate::input::Input;
 use crate::options::{
-    grpc_timeout, parse_call_options, parse_client_options, CallConfig, ClientConfig,
+    parse_call_options, parse_client_options, CallConfig, ClientConfig,
 };
 use crate::proto::backup::backup_service_client::BackupServiceClient;
 use crate::proto::backup::{DeleteBackupRequest, GetBackupRequest};
 use crate::request::{invalid, parse_id, parse_list_request, parse_positive_integer};
+use crate::status::Status;
 
-/// gRPC status codes by name, for comparisons such as `err.code === Code.NOT_FOUND`.
-#[wasm_bindgen]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-#[derive(Clone, Copy, Debug)]
-pub enum Code {
-    OK = 0,
-    CANCELLED = 1,
-    UNKNOWN = 2,
-    INVALID_ARGUMENT = 3,
-    DEADLINE_EXCEEDED = 4,
-    NOT_FOUND = 5,
-    ALREADY_EXISTS = 6,
-    PERMISSION_DENIED = 7,
-    RESOURCE_EXHAUSTED = 8,
-    FAILED_PRECONDITION = 9,
-    ABORTED = 10,
-    OUT_OF_RANGE = 11,
-    UNIMPLEMENTED = 12,
-    INTERNAL = 13,
-    UNAVAILABLE = 14,
-    DATA_LOSS = 15,
-    UNAUTHENTICATED = 16,
-}
+// TypeScript declarations of the messages in their proto3 JSON form, generated from the
+// protos by build.rs.
+#[wasm_bindgen(typescript_custom_section)]
+const MESSAGE_TYPES: &str = include_str!(concat!(env!("OUT_DIR"), "/types.ts"));
+
+// TypeScript declarations of the options, the pager's async iterator and the error, which
+// the protos do not define.
+#[wasm_bindgen(typescript_custom_section)]
+const API_TYPES: &str = include_str!("api.d.ts");
 
 #[wasm_bindgen(inline_js = "
 export function installAsyncIterator(prototype) {
@@ -106,7 +92,7 @@ impl BackupClient {
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(js_name = baseUrl, unchecked_param_type = "string")] base_url: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "BackupClientOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "BackupClientOptions")] options: JsValue,
     ) -> Result<BackupClient, JsValue> {
         install_pager_iterator();
         let config = parse_client_options(&input_from_js(&base_url), &input_from_js(&options))
@@ -127,7 +113,7 @@ impl BackupClient {
     pub fn get_backup(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
-        #[wasm_bindgen(js_name = callOptions, unchecked_param_type = "CallOptions | undefined")]
+        #[wasm_bindgen(js_name = callOptions, unchecked_optional_param_type = "CallOptions")]
         call_options: JsValue,
     ) -> Promise {
         let prepared = prepare(&call_options)
@@ -142,11 +128,10 @@ impl BackupClient {
                 config,
                 call,
                 signal.as_ref(),
-                GetBackupRequest { id },
-                |mut client, request| async move { client.get_backup(request).await },
+                |client| async move { client.get_backup(GetBackupRequest { id }).await },
             )
             .await?;
-            message_to_js(&backup)
+            json_to_js(&backup)
         })
     }
 
@@ -155,7 +140,7 @@ impl BackupClient {
     pub fn delete_backup(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
-        #[wasm_bindgen(js_name = callOptions, unchecked_param_type = "CallOptions | undefined")]
+        #[wasm_bindgen(js_name = callOptions, unchecked_optional_param_type = "CallOptions")]
         call_options: JsValue,
     ) -> Promise {
         let prepared = prepare(&call_options)
@@ -170,8 +155,7 @@ impl BackupClient {
                 config,
                 call,
                 signal.as_ref(),
-                DeleteBackupRequest { id },
-                |mut client, request| async move { client.delete_backup(request).await },
+                |client| async move { client.delete_backup(DeleteBackupRequest { id }).await },
             )
             .await?;
             Ok(JsValue::UNDEFINED)
@@ -182,8 +166,8 @@ impl BackupClient {
     #[wasm_bindgen(js_name = listBackups, unchecked_return_type = "Promise<ListBackupsResponse>")]
     pub fn list_backups(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "ListBackupsRequest | undefined")] request: JsValue,
-        #[wasm_bindgen(js_name = callOptions, unchecked_param_type = "CallOptions | undefined")]
+        #[wasm_bindgen(unchecked_optional_param_type = "ListBackupsRequest")] request: JsValue,
+        #[wasm_bindgen(js_name = callOptions, unchecked_optional_param_type = "CallOptions")]
         call_options: JsValue,
     ) -> Promise {
         let prepared = prepare(&call_options)
@@ -195,7 +179,7 @@ impl BackupClient {
         let config = self.config.clone();
         spawn(async move {
             let response = list(config, call, signal.as_ref(), request).await?;
-            message_to_js(&response)
+            json_to_js(&response)
         })
     }
 
@@ -204,8 +188,8 @@ impl BackupClient {
     /// Throws a GrpcError with code INVALID_ARGUMENT for an invalid request or page size.
     pub fn pager(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "ListBackupsRequest | undefined")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "PagerOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ListBackupsRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "PagerOptions")] options: JsValue,
     ) -> Result<BackupPager, JsValue> {
         let state = pager_state(self.config.clone(), &request, &options)
             .map_err(|status| status_to_js(&status))?;
@@ -260,9 +244,13 @@ pub struct BackupPager {
 
 #[wasm_bindgen]
 impl BackupPager {
-    /// Fetches page `n`, numbered from 1, and makes it the current page.
+    /// Fetches page `n`, numbered from 1, and makes it the current page. `n` may also be a
+    /// decimal string, such as a response's `pagination.nextPage`.
     #[wasm_bindgen(unchecked_return_type = "Promise<ListBackupsResponse>")]
-    pub fn page(&self, #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue) -> Promise {
+    pub fn page(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number | string")] n: JsValue,
+    ) -> Promise {
         match parse_positive_integer("page number", &input_from_js(&n)) {
             Ok(number) => self.state.clone().page(number),
             Err(status) => Promise::reject(&status_to_js(&status)),
@@ -289,7 +277,7 @@ impl BackupPager {
     #[wasm_bindgen(unchecked_return_type = "Promise<Backup[]>")]
     pub fn all(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "PagerAllOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "PagerAllOptions")] options: JsValue,
     ) -> Promise {
         self.state.clone().all(options)
     }
@@ -359,55 +347,33 @@ pub(crate) async fn list(
         config,
         call,
         signal,
-        request,
-        |mut client, request| async move { client.list_backups(request).await },
+        |client| async move { client.list_backups(request).await },
     )
     .await
 }
 
-/// Runs one unary call: metadata from the client and the call, the deadline, the abort
-/// signal, and the generated tonic client over the fetch transport.
-async fn unary<Req, Resp, F, Fut>(
+/// Runs one call of the generated client over a fetch transport that carries the
+/// client's and the call's metadata, the deadline and the abort signal.
+async fn unary<Resp, F, Fut>(
     config: Rc<ClientConfig>,
     call: CallConfig,
     signal: Option<&AbortSignal>,
-    message: Req,
     method: F,
 ) -> Result<Resp, Status>
 where
-    F: FnOnce(BackupServiceClient<FetchTransport>, tonic::Request<Req>) -> Fut,
-    Fut: Future<Output = Result<tonic::Response<Resp>, Status>>,
+    F: FnOnce(BackupServiceClient<FetchTransport>) -> Fut,
+    Fut: Future<Output = Result<Resp, Status>>,
 {
     let timeout_ms = call.timeout_ms.or(config.timeout_ms);
-    let mut headers = http::HeaderMap::new();
-    for (name, value) in config.headers.iter().chain(call.headers.iter()) {
-        headers.insert(name.clone(), value.clone());
+    let mut headers = config.headers.clone();
+    for (name, value) in call.headers {
+        headers.retain(|(existing, _)| *existing != name);
+        headers.push((name, value));
     }
-    if let Some(timeout) = timeout_ms {
-        headers.insert(
-            "grpc-timeout",
-            http::HeaderValue::from_str(&grpc_timeout(timeout))
-                .map_err(|_| Status::internal("invalid grpc-timeout"))?,
-        );
-    }
-    let request = tonic::Request::from_parts(
-        tonic::metadata::MetadataMap::from_headers(headers),
-        tonic::Extensions::default(),
-        message,
-    );
 
     run_call(signal, timeout_ms, |abort_signal| {
-        let transport = FetchTransport {
-            config: config.clone(),
-            signal: abort_signal,
-        };
-        let client = BackupServiceClient::new(transport)
-            .max_decoding_message_size(config.max_response_bytes);
-        async move {
-            method(client, request)
-                .await
-                .map(tonic::Response::into_inner)
-        }
+        let transport = FetchTransport { config: config.clone(), headers, timeout_ms, signal: abort_signal };
+        method(BackupServiceClient::new(transport))
     })
     .await
 }

@@ -5,12 +5,12 @@ use std::pin::pin;
 use std::task::Poll;
 
 use js_sys::{Function, Promise};
-use tonic::Status;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
 use super::convert::{describe_js_error, js_failure};
+use crate::status::Status;
 
 #[wasm_bindgen]
 extern "C" {

@@ -4,20 +4,20 @@ use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise};
-use tonic::Status;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::AbortSignal;
 
 use super::api::{list, optional_signal};
-use super::convert::{input_from_js, message_to_js, set, status_to_js};
+use super::convert::{input_from_js, json_to_js, set, status_to_js};
 use crate::input::Input;
 use crate::options::{CallConfig, ClientConfig};
 use crate::pages::PageWalk;
 use crate::proto::backup::{ListBackupsRequest, ListBackupsResponse};
 use crate::proto::common::PageBasedPaginationRequest;
 use crate::request::invalid;
+use crate::status::Status;
 
 /// Where the pager stands, from the last page it fetched.
 #[derive(Debug, Default, Clone)]
@@ -101,7 +101,7 @@ impl PagerState {
             next_page: Some(pagination.next_page),
             prev_page: Some(pagination.prev_page),
         };
-        message_to_js(&response)
+        json_to_js(&response)
     }
 
     /// Queues a cursor operation behind the ones already queued.
@@ -175,7 +175,7 @@ impl PagerState {
             walk.record(page, response.pagination.as_ref())
                 .map_err(|status| status_to_js(&status))?;
 
-            let page_backups: Array = message_to_js(&response.backups)
+            let page_backups: Array = json_to_js(&response.backups)
                 .map_err(|status| status_to_js(&status))?
                 .unchecked_into(); // a Vec serializes to an array.
             for backup in page_backups.iter() {
