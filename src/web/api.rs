@@ -18,9 +18,10 @@ use crate::options::{
     parse_call_options, parse_client_options, CallConfig, ClientConfig,
 };
 use crate::proto::backup::backup_service_client::BackupServiceClient;
-use crate::proto::backup::{DeleteBackupRequest, GetBackupRequest};
+use crate::proto::backup::{DeleteBackupRequest, GetBackupRequest, ListBackupsResponse};
 use crate::request::{invalid, parse_id, parse_list_request, parse_positive_integer};
 use crate::status::Status;
+use crate::transport::decode_message;
 
 // TypeScript declarations of the messages in their proto3 JSON form, generated from the
 // protos by build.rs.
@@ -75,6 +76,28 @@ fn install_pager_iterator() {
     if let Ok(prototype) = js_sys::Reflect::get_prototype_of(&sample) {
         install_async_iterator(&prototype);
     }
+}
+
+/// Decodes a serialized `ListBackupsResponse` (protobuf binary, without grpc-web framing)
+/// into its proto3 JSON form, the same value `listBackups` resolves to.
+///
+/// Throws a GrpcError with code INTERNAL when the bytes are not a valid message.
+#[wasm_bindgen(js_name = decodeListBackupsResponse, unchecked_return_type = "ListBackupsResponse")]
+pub fn decode_list_backups_response(bytes: &[u8]) -> Result<JsValue, JsValue> {
+    let response: ListBackupsResponse = decode_message(bytes).map_err(|status| status_to_js(&status))?;
+    json_to_js(&response).map_err(|status| status_to_js(&status))
+}
+
+/// Decodes like `decodeListBackupsResponse`, but builds the JS objects field by field with
+/// serde-wasm-bindgen. Only in builds with the `bench-boundary` feature, for comparison.
+#[cfg(feature = "bench-boundary")]
+#[wasm_bindgen(js_name = decodeListBackupsResponseAsObjects, unchecked_return_type = "ListBackupsResponse")]
+pub fn decode_list_backups_response_as_objects(bytes: &[u8]) -> Result<JsValue, JsValue> {
+    use serde::Serialize;
+
+    let response: ListBackupsResponse = decode_message(bytes).map_err(|status| status_to_js(&status))?;
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+    response.serialize(&serializer).map_err(|error| JsValue::from_str(&error.to_string()))
 }
 
 /// A BackupService client that speaks grpc-web over `fetch`.
