@@ -36,7 +36,7 @@ impl Input {
             Input::String(value) if value.chars().count() > 40 => {
                 format!("a string of {} characters", value.chars().count())
             }
-            Input::String(value) => format!("a string ({value:?})"),
+            Input::String(value) => format!("a string ({})", quote(value)),
             Input::LongString(units) => format!("a string of {units} characters"),
             Input::Array(items) => format!("an array of {} items", items.len()),
             Input::Object(_) => "an object".to_owned(),
@@ -58,7 +58,35 @@ impl Input {
     }
 }
 
+/// Quotes text for a message: double quotes around it, and backslash escapes for quotes,
+/// backslashes and control characters, so the text cannot break the message's layout.
+pub(crate) fn quote(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    for character in text.chars() {
+        match character {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            '\r' => quoted.push_str("\\r"),
+            '\t' => quoted.push_str("\\t"),
+            control if control.is_control() => quoted.push_str(&format!("\\u{{{:x}}}", control as u32)),
+            other => quoted.push(other),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+/// Formats a number the way JS prints it. In the browser, JS itself formats it, which
+/// keeps Rust's float formatting out of the module.
+#[cfg(target_arch = "wasm32")]
+fn format_number(value: f64) -> String {
+    js_sys::Number::from(value).to_string_with_radix(10).map(String::from).unwrap_or_default()
+}
+
 /// Formats a number the way JS prints it for the common cases.
+#[cfg(not(target_arch = "wasm32"))]
 fn format_number(value: f64) -> String {
     if value.is_nan() {
         "NaN".to_owned()
@@ -88,6 +116,11 @@ mod tests {
             Input::Number(9007199254740993.0).describe(),
             "a number (9007199254740992)"
         );
+    }
+
+    #[test]
+    fn quote_escapes_only_what_breaks_layout() {
+        assert_eq!(quote("caf\u{e9} \"x\"\n\u{7}"), "\"caf\u{e9} \\\"x\\\"\\n\\u{7}\"");
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod options;
 mod pages;
 pub mod status;
 mod request;
+mod retry;
 pub mod timestamp;
 pub mod transport;
 #[cfg(target_arch = "wasm32")]

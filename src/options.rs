@@ -5,6 +5,7 @@ use crate::status::Status;
 
 use crate::input::Input;
 use crate::request::{invalid, object};
+use crate::retry::RetryPolicy;
 
 /// Default limit on one response frame: 4 MiB, as in gRPC's defaults.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
@@ -37,6 +38,8 @@ pub struct ClientConfig {
     pub credentials: Credentials,
     /// Largest response frame accepted, in bytes.
     pub max_response_bytes: usize,
+    /// Retries of getBackup and listBackups; `None` sends each call once.
+    pub retry: Option<RetryPolicy>,
 }
 
 /// Validated per-call options, apart from the abort signal that the wasm layer reads.
@@ -48,13 +51,14 @@ pub struct CallConfig {
     pub headers: Vec<(String, String)>,
 }
 
-const CLIENT_OPTIONS: [&str; 6] = [
+const CLIENT_OPTIONS: [&str; 7] = [
     "token",
     "accountId",
     "headers",
     "timeoutMs",
     "credentials",
     "maxResponseBytes",
+    "retry",
 ];
 const CALL_OPTIONS: [&str; 3] = ["timeoutMs", "signal", "headers"];
 
@@ -263,8 +267,14 @@ pub fn parse_client_options(base_url: &Input, options: &Input) -> Result<ClientC
         ))),
     };
 
+    let retry = match option(entries, "retry") {
+        Some(value) => RetryPolicy::parse(value)?,
+        None => None,
+    };
+
     Ok(ClientConfig {
         base_url,
+        retry,
         headers,
         timeout_ms,
         credentials,

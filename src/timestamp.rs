@@ -50,7 +50,8 @@ impl fmt::Display for TimestampError {
             }
             Self::Syntax(text) => write!(
                 f,
-                "invalid timestamp {text:?}: expected RFC 3339, such as \"2026-01-31T12:00:00Z\""
+                "invalid timestamp {}: expected RFC 3339, such as \"2026-01-31T12:00:00Z\"",
+                crate::input::quote(text)
             ),
         }
     }

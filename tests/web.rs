@@ -383,3 +383,38 @@ async fn timeout_is_deadline_exceeded() {
     let error = failure(slow.get_backup("any".into(), json(r#"{"timeoutMs": 50}"#))).await;
     assert_eq!(get(&error, "code"), 4);
 }
+
+fn uids(list: &Array) -> Vec<String> {
+    list.iter().map(|backup| text(&backup, "meta.uid")).collect()
+}
+
+#[wasm_bindgen_test]
+async fn prefetch_keeps_page_order() {
+    let request = r#"{"sort": {"sortBy": "UPDATED_AT", "sortOrder": "DESC"}}"#;
+    let sequential = client().pager(json(request), json(r#"{"pageSize": 300}"#)).unwrap();
+    let sequential: Array = ok(sequential.all(json(r#"{"concurrency": 1}"#))).await.unchecked_into();
+    let prefetched = client().pager(json(request), json(r#"{"pageSize": 300}"#)).unwrap();
+    let prefetched: Array = ok(prefetched.all(json(r#"{"concurrency": 6}"#))).await.unchecked_into();
+    assert!(sequential.length() > 300 * 3, "several pages: {}", sequential.length());
+    assert_eq!(uids(&prefetched), uids(&sequential));
+}
+
+#[wasm_bindgen_test]
+async fn all_rejects_invalid_concurrency() {
+    let pager = client().pager(JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    let error = failure(pager.all(json(r#"{"concurrency": 0}"#))).await;
+    assert_eq!(get(&error, "code"), 3);
+    assert!(text(&error, "message").contains("concurrency must be a whole number"));
+}
+
+#[wasm_bindgen_test]
+async fn all_stops_on_abort() {
+    let controller = web_sys::AbortController::new().unwrap();
+    let options = Object::new();
+    Reflect::set(&options, &"signal".into(), &controller.signal()).unwrap();
+    let slow = BackupClient::new(SLOW_SERVER_URL.into(), JsValue::UNDEFINED).unwrap();
+    let pending = slow.pager(JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap().all(options.into());
+    controller.abort();
+    let error = failure(pending).await;
+    assert_eq!(text(&error, "codeName"), "CANCELLED");
+}

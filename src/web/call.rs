@@ -24,7 +24,6 @@ extern "C" {
 /// the listener on the caller's signal. The promise resolve functions are registered
 /// directly, so no Rust closure is created per call.
 struct CallGuard {
-    controller: AbortController,
     timer: Option<JsValue>,
     listener: Option<(AbortSignal, Function)>,
 }
@@ -65,11 +64,7 @@ where
     }
     let controller = AbortController::new()
         .map_err(|error| js_failure("creating an AbortController failed", &error))?;
-    let mut guard = CallGuard {
-        controller,
-        timer: None,
-        listener: None,
-    };
+    let mut guard = CallGuard { timer: None, listener: None };
 
     let mut deadline = timeout_ms.map(|delay| {
         let promise = Promise::new(&mut |resolve, _reject| {
@@ -85,7 +80,7 @@ where
         JsFuture::from(promise)
     });
 
-    let mut call = pin!(call(guard.controller.signal()));
+    let mut call = pin!(call(controller.signal()));
     let mut stop: Option<Stop> = None;
     let result = poll_fn(|cx| {
         if let Poll::Ready(result) = call.as_mut().poll(cx) {
@@ -106,7 +101,7 @@ where
             }
         }
         if stop.is_some() {
-            guard.controller.abort();
+            controller.abort();
             // Aborting rejects the fetch and its body reads, so the call ends soon.
             deadline = None;
             aborted = None;
@@ -136,4 +131,19 @@ fn cancelled(signal: &AbortSignal) -> Status {
             describe_js_error(&reason)
         ))
     }
+}
+
+/// Waits `delay_ms` milliseconds, or less if `signal` aborts first.
+pub(crate) async fn sleep(delay_ms: f64, signal: &AbortSignal) {
+    if signal.aborted() {
+        return;
+    }
+    let mut guard = CallGuard { timer: None, listener: None };
+    let promise = Promise::new(&mut |resolve, _reject| {
+        guard.timer = Some(set_timeout(&resolve, delay_ms.min(f64::from(i32::MAX)) as i32));
+        let _ = signal.add_event_listener_with_callback("abort", &resolve);
+        guard.listener = Some((signal.clone(), resolve));
+    });
+    // The promise only resolves, from the timer or the abort event.
+    let _ = JsFuture::from(promise).await;
 }

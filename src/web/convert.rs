@@ -144,8 +144,8 @@ pub(crate) fn status_to_js(status: &Status) -> JsValue {
     set(&error, "codeName", &JsValue::from_str(code.name()));
     set(&error, "rawMessage", &JsValue::from_str(raw_message));
     set(&error, "metadata", &metadata_to_js(status));
-    let details = crate::details::decode_details(status.details());
-    set(&error, "details", &json_to_js(&details).unwrap_or_else(|_| Array::new().into()));
+    let details = js_sys::JSON::parse(&crate::details::details_json(status.details()));
+    set(&error, "details", &details.unwrap_or_else(|_| Array::new().into()));
     error
 }
 

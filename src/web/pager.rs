@@ -1,16 +1,20 @@
 //! State and operations of a `BackupPager`.
 
 use std::cell::{Ref, RefCell};
+use std::collections::VecDeque;
+use std::future::{poll_fn, Future};
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::Poll;
 
 use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
-use web_sys::AbortSignal;
+use web_sys::{AbortController, AbortSignal};
 
 use super::api::{list, optional_signal};
-use super::convert::{input_from_js, json_to_js, set, status_to_js};
+use super::convert::{input_from_js, js_failure, json_to_js, set, status_to_js};
 use crate::input::Input;
 use crate::options::{CallConfig, ClientConfig};
 use crate::pages::PageWalk;
@@ -155,65 +159,174 @@ impl PagerState {
     pub(crate) fn all(self: Rc<Self>, options: JsValue) -> Promise {
         let parsed = parse_all_options(&options);
         future_to_promise(async move {
-            let (on_progress, signal) = parsed.map_err(|status| status_to_js(&status))?;
-            self.collect_all(on_progress, signal).await
+            let options = parsed.map_err(|status| status_to_js(&status))?;
+            let link = SignalLink::new(options.signal.as_ref()).map_err(|status| status_to_js(&status))?;
+            self.collect_all(&options, &link.controller).await
         })
     }
 
-    async fn collect_all(
-        &self,
-        on_progress: Option<Function>,
-        signal: Option<AbortSignal>,
-    ) -> Result<JsValue, JsValue> {
+    /// Fetches every page in order, with up to `options.concurrency` pages in flight.
+    ///
+    /// Pages are requested ahead as 2, 3, ... up to the `totalPages` of page 1. Each
+    /// response is checked in order by [`PageWalk`]; when the server names another next
+    /// page than the one fetched ahead, the pages in flight are dropped and the walk goes
+    /// on from the page the server named.
+    async fn collect_all(&self, options: &AllOptions, controller: &AbortController) -> Result<JsValue, JsValue> {
+        let signal = controller.signal();
+        let signal = &signal;
         let backups = Array::new();
         let mut walk = PageWalk::default();
-        while let Some(page) = walk.next_page() {
-            let response = self
-                .fetch(page, signal.as_ref())
-                .await
-                .map_err(|status| status_to_js(&status))?;
-            walk.record(page, response.pagination.as_ref())
-                .map_err(|status| status_to_js(&status))?;
+        let mut window: VecDeque<PageSlot<'_>> = VecDeque::new();
 
-            let page_backups: Array = json_to_js(&response.backups)
-                .map_err(|status| status_to_js(&status))?
-                .unchecked_into(); // a Vec serializes to an array.
+        while let Some(page) = walk.next_page() {
+            if window.front().is_some_and(|slot| slot.page != page) {
+                drain(&mut window).await;
+            }
+            let last_known = walk.announced_pages().unwrap_or(1).max(page);
+            let mut ahead = window.back().map_or(page, |slot| slot.page + 1);
+            while window.len() < options.concurrency && ahead <= last_known {
+                window.push_back(PageSlot::new(ahead, Box::pin(self.fetch(ahead, Some(signal)))));
+                ahead += 1;
+            }
+
+            let response = next_in_order(&mut window).await;
+            let response = match response {
+                Ok(response) => response,
+                Err(status) => {
+                    abort_and_drain(&mut window, controller).await;
+                    return Err(status_to_js(&status));
+                }
+            };
+            if let Err(status) = walk.record(page, response.pagination.as_ref()) {
+                abort_and_drain(&mut window, controller).await;
+                return Err(status_to_js(&status));
+            }
+
+            let page_backups: Array = json_to_js(&response.backups).map_err(|status| status_to_js(&status))?.unchecked_into(); // a Vec serializes to an array.
             for backup in page_backups.iter() {
                 backups.push(&backup);
             }
-
-            if let Some(callback) = &on_progress {
+            if let Some(callback) = &options.on_progress {
+                let total_records = response.pagination.as_ref().map_or(0, |pagination| pagination.total_records);
                 let progress = Object::new();
-                let total_records = response
-                    .pagination
-                    .as_ref()
-                    .map_or(0, |pagination| pagination.total_records);
-                set(
-                    &progress,
-                    "pagesDone",
-                    &JsValue::from(walk.pages_done() as f64),
-                );
-                set(
-                    &progress,
-                    "totalPages",
-                    &JsValue::from(walk.announced_pages().unwrap_or_default() as f64),
-                );
+                set(&progress, "pagesDone", &JsValue::from(walk.pages_done() as f64));
+                set(&progress, "totalPages", &JsValue::from(walk.announced_pages().unwrap_or_default() as f64));
                 set(&progress, "backupsDone", &JsValue::from(backups.length()));
-                set(
-                    &progress,
-                    "totalRecords",
-                    &JsValue::from(total_records as f64),
-                );
+                set(&progress, "totalRecords", &JsValue::from(total_records as f64));
                 // An exception thrown by the callback rejects the promise as it is.
-                callback.call1(&JsValue::UNDEFINED, &progress)?;
+                if let Err(thrown) = callback.call1(&JsValue::UNDEFINED, &progress) {
+                    abort_and_drain(&mut window, controller).await;
+                    return Err(thrown);
+                }
             }
         }
+        drain(&mut window).await;
         Ok(backups.into())
     }
 }
 
-/// Reads `{ onProgress?, signal? }`.
-fn parse_all_options(options: &JsValue) -> Result<(Option<Function>, Option<AbortSignal>), Status> {
+type PageFuture<'a> = Pin<Box<dyn Future<Output = Result<ListBackupsResponse, Status>> + 'a>>;
+
+/// One page fetch in flight, and its outcome once known.
+struct PageSlot<'a> {
+    page: i64,
+    future: PageFuture<'a>,
+    outcome: Option<Result<ListBackupsResponse, Status>>,
+}
+
+impl<'a> PageSlot<'a> {
+    fn new(page: i64, future: PageFuture<'a>) -> Self {
+        Self { page, future, outcome: None }
+    }
+}
+
+/// Polls every fetch in the window and returns the first page's outcome once it is known,
+/// so pages come out in order while later ones load.
+async fn next_in_order(window: &mut VecDeque<PageSlot<'_>>) -> Result<ListBackupsResponse, Status> {
+    poll_fn(|cx| {
+        for slot in window.iter_mut().filter(|slot| slot.outcome.is_none()) {
+            if let Poll::Ready(outcome) = slot.future.as_mut().poll(cx) {
+                slot.outcome = Some(outcome);
+            }
+        }
+        match window.front_mut().and_then(|slot| slot.outcome.take()) {
+            Some(outcome) => {
+                window.pop_front();
+                Poll::Ready(outcome)
+            }
+            None if window.is_empty() => Poll::Ready(Err(Status::internal("no page fetch is in flight"))),
+            None => Poll::Pending,
+        }
+    })
+    .await
+}
+
+/// Waits for the fetches in flight to settle and discards them. Dropping a fetch before
+/// it settles would leave its promise callbacks pointing at freed closures.
+async fn drain(window: &mut VecDeque<PageSlot<'_>>) {
+    while !window.is_empty() {
+        let _ = next_in_order(window).await;
+    }
+}
+
+/// Stops the page fetches in flight, whose outcome no longer matters, and waits for them
+/// to settle.
+async fn abort_and_drain(window: &mut VecDeque<PageSlot<'_>>, controller: &AbortController) {
+    controller.abort();
+    drain(window).await;
+}
+
+/// An AbortController for the pages of one `all()` call, aborted when the caller's signal
+/// aborts. The listener is the controller's own bound `abort` method, removed on drop.
+struct SignalLink {
+    controller: AbortController,
+    listener: Option<(AbortSignal, Function)>,
+}
+
+impl SignalLink {
+    fn new(caller: Option<&AbortSignal>) -> Result<Self, Status> {
+        let controller = AbortController::new().map_err(|error| js_failure("creating an AbortController failed", &error))?;
+        let mut link = Self { controller, listener: None };
+        if let Some(caller) = caller {
+            if caller.aborted() {
+                link.controller.abort();
+            } else {
+                let abort: Function = js_sys::Reflect::get(&link.controller, &"abort".into())
+                    .map_err(|error| js_failure("reading AbortController.abort failed", &error))?
+                    .unchecked_into(); // AbortController.prototype.abort is a function.
+                let bound = abort.bind0(&link.controller);
+                let _ = caller.add_event_listener_with_callback("abort", &bound);
+                link.listener = Some((caller.clone(), bound));
+            }
+        }
+        Ok(link)
+    }
+}
+
+impl Drop for SignalLink {
+    fn drop(&mut self) {
+        if let Some((signal, listener)) = self.listener.take() {
+            let _ = signal.remove_event_listener_with_callback("abort", &listener);
+        }
+    }
+}
+
+/// Options of `all()`.
+struct AllOptions {
+    on_progress: Option<Function>,
+    signal: Option<AbortSignal>,
+    /// Pages fetched at once, from 1 to [`MAX_CONCURRENCY`].
+    concurrency: usize,
+}
+
+/// Pages that `all()` fetches at once by default.
+const DEFAULT_CONCURRENCY: usize = 4;
+/// Upper bound of the `concurrency` option; browsers open at most six HTTP/1.1
+/// connections per host anyway.
+const MAX_CONCURRENCY: usize = 16;
+
+/// Reads `{ onProgress?, signal?, concurrency? }`.
+fn parse_all_options(options: &JsValue) -> Result<AllOptions, Status> {
     let input = input_from_js(options);
     let entries = crate::request::object(
         &input,
@@ -222,9 +335,9 @@ fn parse_all_options(options: &JsValue) -> Result<(Option<Function>, Option<Abor
     )?
     .unwrap_or_default();
     for (key, _) in entries {
-        if key != "onProgress" && key != "signal" {
+        if !["onProgress", "signal", "concurrency"].contains(&key.as_str()) {
             return Err(invalid(format!(
-                "unknown all() option {key:?}; known options are onProgress, signal"
+                "unknown all() option \"{key}\"; known options are onProgress, signal, concurrency"
             )));
         }
     }
@@ -246,5 +359,17 @@ fn parse_all_options(options: &JsValue) -> Result<(Option<Function>, Option<Abor
         }
     };
     let signal = optional_signal(options, "all() options.signal")?;
-    Ok((on_progress, signal))
+    let concurrency = match entries.iter().find(|(key, _)| key == "concurrency").map(|(_, value)| value) {
+        None | Some(Input::Undefined | Input::Null) => DEFAULT_CONCURRENCY,
+        Some(Input::Number(number)) if number.fract() == 0.0 && *number >= 1.0 && *number <= MAX_CONCURRENCY as f64 => {
+            *number as usize
+        }
+        Some(other) => {
+            return Err(invalid(format!(
+                "concurrency must be a whole number of pages from 1 to {MAX_CONCURRENCY}, got {}",
+                other.describe()
+            )))
+        }
+    };
+    Ok(AllOptions { on_progress, signal, concurrency })
 }
