@@ -12,6 +12,10 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use axum::body::Body;
+use axum::extract::Request;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use bytes::Bytes;
@@ -35,6 +39,10 @@ const SERVICE_ROUTE: &str = "/public.portworx.pds.backup.v1.BackupService/{*meth
 
 /// Route of the catalog JSON.
 const CATALOG_ROUTE: &str = "/devserver/catalog.json";
+
+/// Maximum size of an RPC request body, in bytes: 4 MiB, tonic's default limit on a
+/// decoded message.
+const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
 
 /// Maximum time a browser may cache a CORS preflight response.
 const PREFLIGHT_MAX_AGE: Duration = Duration::from_secs(600);
@@ -79,6 +87,7 @@ struct CatalogDocument<'a> {
 /// Builds the router for `config`.
 pub fn router(config: RouterConfig) -> Result<Router, serde_json::Error> {
     let grpc = ServiceBuilder::new()
+        .layer(middleware::from_fn(read_request_body))
         .layer(GrpcWebLayer::new())
         .layer(RpcLogLayer)
         .layer(DeadlineLayer)
@@ -125,6 +134,30 @@ pub fn router(config: RouterConfig) -> Result<Router, serde_json::Error> {
         router = router.layer(cors);
     }
     Ok(router)
+}
+
+/// Reads the whole request body before the gRPC stack handles the request.
+///
+/// The token check rejects a call from its headers alone. hyper closes an HTTP/1.1
+/// connection whose request body was not read, so without this a client that was still
+/// sending the body got EPIPE or a reset instead of the UNAUTHENTICATED status. Every
+/// BackupService RPC is unary, so buffering the request costs no streaming.
+async fn read_request_body(request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, MAX_REQUEST_BYTES).await {
+        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Err(error) => {
+            tracing::warn!(path = parts.uri.path(), %error, "failed to read the request body");
+            (
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "failed to read the request body: {error}; a request may have at most \
+                     {MAX_REQUEST_BYTES} bytes\n"
+                ),
+            )
+                .into_response()
+        }
+    }
 }
 
 /// Adds `Cache-Control: no-store`, so a browser always loads the files just built.
