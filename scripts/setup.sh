@@ -30,8 +30,14 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen_version" 
   cargo install wasm-bindgen-cli --version "=$bindgen_version" --force
 fi
 
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
-  log "installing npm packages from package-lock.json"
+# npm ci runs when any devDependency of package.json is missing from node_modules.
+missing_npm=$(node -e '
+  const { devDependencies } = JSON.parse(require("fs").readFileSync("package.json", "utf8"));
+  const missing = Object.keys(devDependencies).filter((name) => !require("fs").existsSync(`node_modules/${name}/package.json`));
+  console.log(missing.join(" "));
+')
+if [ -n "$missing_npm" ]; then
+  log "installing npm packages from package-lock.json (missing: $missing_npm)"
   npm ci --no-audit --no-fund
 fi
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: native unit and integration tests, the browser tests in headless
-# Chromium and Firefox, the release-build smoke test and the dashboard's end-to-end tests.
+# Chromium and Firefox, the release-build smoke test, the dashboard's end-to-end tests and
+# the interop tests with Connect-ES (scripts/test-interop.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
@@ -31,3 +32,6 @@ if [ -d tests/e2e ]; then
   step "dashboard end-to-end tests"
   node --test tests/e2e/
 fi
+
+step "interop tests with Connect-ES"
+scripts/test-interop.sh
