@@ -45,7 +45,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Timestamps use the crate's own type, which prints RFC 3339 with a `Z` suffix as
     // the proto3 JSON mapping requires; the other well-known types come from pbjson-types.
     let mut config = prost_build::Config::new();
+    // Maps are BTreeMaps, so labels and annotations print in sorted key order, the same
+    // on every run, and the module carries no hash table code for them.
     config
+        .btree_map(["."])
         .compile_well_known_types()
         .extern_path(".google.protobuf.Timestamp", "crate::timestamp::Timestamp")
         .extern_path(".google.protobuf", "::pbjson_types");
@@ -57,6 +60,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .register_descriptors(&std::fs::read(&descriptor_path)?)?
         .extern_path(".google.protobuf.Timestamp", "crate::timestamp::Timestamp")
         .extern_path(".google.protobuf", "::pbjson_types")
+        .btree_map(["."])
         .build(&[".public"])?;
 
     // The rewrite must find the enum fields: Status.phase, Sort.sort_by and Sort.sort_order.

@@ -1,4 +1,5 @@
-//! Generates the BackupService server trait from `../proto`.
+//! Generates the BackupService server trait, and a tonic client for the tests, from
+//! `../proto`.
 //!
 //! The messages are not generated here: they come from the `pds-backup-web` crate, so the
 //! dev server and the browser client share one set of types and one proto3 JSON mapping.
@@ -23,9 +24,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .extern_path(".google.protobuf", "::pbjson_types");
 
     // The same extern paths as in `pds-backup-web`, so `google.protobuf.Empty` is
-    // `pbjson_types::Empty` on both sides.
+    // `pbjson_types::Empty` on both sides. The tonic client is for the integration tests,
+    // which call the server over native gRPC.
     tonic_prost_build::configure()
-        .build_client(false)
+        .build_client(true)
         .build_server(true)
         .build_transport(false)
         .compile_fds_with_config(descriptors, config)?;

@@ -39,8 +39,8 @@ pub(crate) struct ErrorInfo {
     pub(crate) reason: String,
     #[prost(string, tag = "2")]
     pub(crate) domain: String,
-    #[prost(map = "string, string", tag = "3")]
-    pub(crate) metadata: std::collections::HashMap<String, String>,
+    #[prost(btree_map = "string, string", tag = "3")]
+    pub(crate) metadata: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Clone, PartialEq, prost::Message)]
@@ -194,10 +194,8 @@ fn write_any(out: &mut String, any: &Any) {
             object.string("reason", &info.reason);
             object.string("domain", &info.domain);
             if !info.metadata.is_empty() {
-                let mut entries: Vec<_> = info.metadata.iter().collect();
-                entries.sort();
                 let mut map = object.object("metadata");
-                for (key, value) in entries {
+                for (key, value) in &info.metadata {
                     map.string(key, value);
                 }
                 map.finish();

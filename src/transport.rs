@@ -40,7 +40,7 @@ pub fn decode_message<Resp: prost::Message + Default>(payload: &[u8]) -> Result<
 
 fn short_type_name<T>() -> &'static str {
     let full = std::any::type_name::<T>();
-    full.rsplit("::").next().unwrap_or(full)
+    full.rfind(':').map_or(full, |colon| &full[colon + 1..])
 }
 
 #[cfg(test)]

@@ -24,8 +24,8 @@ pub fn write_backups(path: &Path, backups: &[BackupRecord]) -> io::Result<()> {
     writer.flush()
 }
 
-/// Returns `value` with the keys of every object in sorted order. Maps such as `labels`
-/// are `HashMap`s, whose iteration order changes from run to run.
+/// Returns `value` with the keys of every object in sorted order, so the export does not
+/// depend on the order in which the serializer writes fields.
 fn sort_keys(value: Value) -> Value {
     match value {
         Value::Object(object) => {

@@ -13,8 +13,8 @@ use tonic_types::{ErrorDetails, StatusExt};
 
 use crate::store::{QueryError, Store};
 
-/// Server code generated from `proto/` by `build.rs`.
-#[allow(missing_docs, clippy::all)]
+/// Server code generated from `proto/` by `build.rs`. The client in it serves the tests.
+#[allow(missing_docs, dead_code, clippy::all)]
 pub mod generated {
     include!(concat!(
         env!("OUT_DIR"),

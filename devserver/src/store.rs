@@ -393,8 +393,6 @@ impl PageRequest {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use pds_backup_web::proto::backup::{status::Phase, Status};
     use pds_backup_web::proto::common::Meta;
 
@@ -426,7 +424,7 @@ mod tests {
                         seconds: updated,
                         nanos: 0,
                     }),
-                    resource_names: HashMap::new(),
+                    resource_names: Default::default(),
                     ..Meta::default()
                 }),
                 config: None,

@@ -1,6 +1,7 @@
 //! The JS API: every `#[wasm_bindgen]` export of the package is in this file.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use js_sys::Promise;
@@ -352,8 +353,16 @@ pub(crate) fn optional_signal(
 }
 
 /// Turns a call's future into a promise that rejects with a GrpcError.
+///
+/// The future is boxed so that the module holds one copy of the promise glue instead of
+/// one per method.
 fn spawn(future: impl Future<Output = Result<JsValue, Status>> + 'static) -> Promise {
-    future_to_promise(async move { future.await.map_err(|status| status_to_js(&status)) })
+    promise(Box::pin(async move { future.await.map_err(|status| status_to_js(&status)) }))
+}
+
+/// Turns a boxed future into a promise.
+pub(crate) fn promise(future: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> Promise {
+    future_to_promise(future)
 }
 
 /// Lists one page with the given options.

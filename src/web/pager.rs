@@ -10,10 +10,10 @@ use std::task::Poll;
 use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
-use super::api::{list, optional_signal};
+use super::api::{list, optional_signal, promise};
 use super::convert::{input_from_js, js_failure, json_to_js, set, status_to_js};
 use crate::input::Input;
 use crate::options::{CallConfig, ClientConfig};
@@ -116,17 +116,15 @@ impl PagerState {
     {
         let previous = self.tail.borrow_mut().take();
         let state = self.clone();
-        let promise = future_to_promise(async move {
+        let queued = promise(Box::pin(async move {
             if let Some(previous) = previous {
                 // The previous operation's outcome belongs to its own caller.
                 let _ = JsFuture::from(previous).await;
             }
-            operation(state)
-                .await
-                .map_err(|status| status_to_js(&status))
-        });
-        *self.tail.borrow_mut() = Some(promise.clone());
-        promise
+            operation(state).await.map_err(|status| status_to_js(&status))
+        }));
+        *self.tail.borrow_mut() = Some(queued.clone());
+        queued
     }
 
     pub(crate) fn page(self: Rc<Self>, page: i64) -> Promise {
@@ -158,11 +156,11 @@ impl PagerState {
 
     pub(crate) fn all(self: Rc<Self>, options: JsValue) -> Promise {
         let parsed = parse_all_options(&options);
-        future_to_promise(async move {
+        promise(Box::pin(async move {
             let options = parsed.map_err(|status| status_to_js(&status))?;
             let link = SignalLink::new(options.signal.as_ref()).map_err(|status| status_to_js(&status))?;
             self.collect_all(&options, &link.controller).await
-        })
+        }))
     }
 
     /// Fetches every page in order, with up to `options.concurrency` pages in flight.

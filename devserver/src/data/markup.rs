@@ -1,7 +1,7 @@
 //! Backups whose text fields contain HTML and script markup, for XSS tests of a
 //! dashboard.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use pds_backup_web::proto::backup::{status::Phase, Backup, Config, References, Status};
 
@@ -56,11 +56,11 @@ pub(super) fn markup_backups(catalog: &Catalog, rng: &mut SplitMix64) -> Vec<Bac
         meta.name = name;
         meta.description = description;
         meta.resource_version = (900_000 + index).to_string();
-        meta.labels = HashMap::from([
+        meta.labels = BTreeMap::from([
             ("note".to_owned(), IMG_PAYLOAD.to_owned()),
             ("<b>bold-key</b>".to_owned(), SCRIPT_PAYLOAD.to_owned()),
         ]);
-        meta.annotations = HashMap::from([(
+        meta.annotations = BTreeMap::from([(
             "pds.portworx.com/comment".to_owned(),
             SVG_PAYLOAD.to_owned(),
         )]);

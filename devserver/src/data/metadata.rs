@@ -1,6 +1,6 @@
 //! Descriptions, labels and annotations of seeded backups.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use crate::catalog::{BackupConfig, Schedule};
 use crate::rng::SplitMix64;
@@ -28,9 +28,9 @@ pub(super) fn labels(
     rng: &mut SplitMix64,
     cluster_name: &str,
     data_service: &str,
-) -> HashMap<String, String> {
+) -> BTreeMap<String, String> {
     let environment = cluster_name.split('-').next().unwrap_or("prod");
-    let mut labels = HashMap::from([
+    let mut labels = BTreeMap::from([
         ("app.kubernetes.io/managed-by".to_owned(), "pds".to_owned()),
         (
             "pds.portworx.com/data-service".to_owned(),
@@ -44,14 +44,14 @@ pub(super) fn labels(
     labels
 }
 
-pub(super) fn annotations(rng: &mut SplitMix64, config: &BackupConfig) -> HashMap<String, String> {
+pub(super) fn annotations(rng: &mut SplitMix64, config: &BackupConfig) -> BTreeMap<String, String> {
     let triggered_by = if config.schedule == Schedule::OnDemand {
         format!("user/{}", rng.pick(&USERS))
     } else {
         format!("schedule/{}", config.name)
     };
     let mut annotations =
-        HashMap::from([("pds.portworx.com/triggered-by".to_owned(), triggered_by)]);
+        BTreeMap::from([("pds.portworx.com/triggered-by".to_owned(), triggered_by)]);
     if rng.chance(0.4) {
         annotations.insert("pds.portworx.com/retention".to_owned(), "30d".to_owned());
     }

@@ -5,7 +5,7 @@
 //! own sub-stream of the generator and depends only on the records before it, so record
 //! `i` is the same whatever `--records` is.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use pds_backup_web::proto::backup::{status::Phase, Backup, Config, References, Status};
 use pds_backup_web::proto::common::{Meta, Reference};
@@ -286,7 +286,7 @@ fn base_meta(
     let deployment = catalog.deployment(&config.deployment_id);
     let namespace = catalog.namespace(&deployment.namespace_id);
     let cluster = catalog.target_cluster(&deployment.target_cluster_id);
-    let resource_names = HashMap::from([
+    let resource_names = BTreeMap::from([
         (deployment.id.clone(), deployment.name.clone()),
         (cluster.id.clone(), cluster.name.clone()),
         (namespace.id.clone(), namespace.name.clone()),
