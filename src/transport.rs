@@ -6,14 +6,24 @@ use bytes::{BufMut, Bytes};
 
 use crate::status::Status;
 
-/// Sends one unary call and returns its decoded response.
+/// Sends unary calls. Implementors provide [`UnaryTransport::send`], which moves bytes and
+/// is not generic, so the module holds one copy of the transport however many message
+/// types there are.
 pub trait UnaryTransport {
-    /// Sends `request` to `path` (such as
-    /// `/public.portworx.pds.backup.v1.BackupService/GetBackup`) and decodes the reply.
+    /// Sends a framed request body to `path` (such as
+    /// `/public.portworx.pds.backup.v1.BackupService/GetBackup`) and returns the payload
+    /// of the one response message.
+    fn send(&self, path: &'static str, body: Bytes) -> impl Future<Output = Result<Bytes, Status>>;
+
+    /// Encodes `request`, sends it to `path` and decodes the response.
     fn unary<Req, Resp>(&self, path: &'static str, request: Req) -> impl Future<Output = Result<Resp, Status>>
     where
         Req: prost::Message,
-        Resp: prost::Message + Default;
+        Resp: prost::Message + Default,
+    {
+        let sent = self.send(path, encode_frame(&request));
+        async move { decode_message(&sent.await?) }
+    }
 }
 
 /// Encodes a request as one uncompressed grpc-web message frame.

@@ -10,7 +10,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
-use super::call::{run_call, sleep};
 use super::convert::{input_from_js, json_to_js, status_to_js};
 use super::fetch::FetchTransport;
 use super::pager::PagerState;
@@ -21,7 +20,6 @@ use crate::options::{
 use crate::proto::backup::backup_service_client::BackupServiceClient;
 use crate::proto::backup::{DeleteBackupRequest, GetBackupRequest, ListBackupsResponse};
 use crate::request::{invalid, parse_id, parse_list_request, parse_positive_integer};
-use crate::retry::retry_delay;
 use crate::status::Status;
 use crate::transport::decode_message;
 
@@ -149,9 +147,8 @@ impl BackupClient {
         };
         let config = self.config.clone();
         spawn(async move {
-            let backup = unary(config, call, signal.as_ref(), Idempotent::Yes, |client| {
-                let request = GetBackupRequest { id: id.clone() };
-                async move { client.get_backup(request).await }
+            let backup = unary(config, call, signal.as_ref(), Idempotent::Yes, |client| async move {
+                client.get_backup(GetBackupRequest { id }).await
             })
             .await?;
             json_to_js(&backup)
@@ -174,9 +171,8 @@ impl BackupClient {
         };
         let config = self.config.clone();
         spawn(async move {
-            unary(config, call, signal.as_ref(), Idempotent::No, |client| {
-                let request = DeleteBackupRequest { id: id.clone() };
-                async move { client.delete_backup(request).await }
+            unary(config, call, signal.as_ref(), Idempotent::No, |client| async move {
+                client.delete_backup(DeleteBackupRequest { id }).await
             })
             .await?;
             Ok(JsValue::UNDEFINED)
@@ -372,10 +368,7 @@ pub(crate) async fn list(
     signal: Option<&AbortSignal>,
     request: crate::proto::backup::ListBackupsRequest,
 ) -> Result<crate::proto::backup::ListBackupsResponse, Status> {
-    unary(config, call, signal, Idempotent::Yes, |client| {
-        let request = request.clone();
-        async move { client.list_backups(request).await }
-    })
+    unary(config, call, signal, Idempotent::Yes, |client| async move { client.list_backups(request).await })
     .await
 }
 
@@ -388,8 +381,8 @@ enum Idempotent {
 }
 
 /// Runs one call of the generated client over a fetch transport that carries the
-/// client's and the call's metadata, the deadline and the abort signal, retrying an
-/// idempotent call as the client's retry policy allows.
+/// client's and the call's metadata, the deadline, the abort signal and, for an
+/// idempotent method, the client's retry policy.
 async fn unary<Resp, F, Fut>(
     config: Rc<ClientConfig>,
     call: CallConfig,
@@ -398,39 +391,20 @@ async fn unary<Resp, F, Fut>(
     method: F,
 ) -> Result<Resp, Status>
 where
-    F: Fn(BackupServiceClient<FetchTransport>) -> Fut,
+    F: FnOnce(BackupServiceClient<FetchTransport>) -> Fut,
     Fut: Future<Output = Result<Resp, Status>>,
 {
-    let timeout_ms = call.timeout_ms.or(config.timeout_ms);
     let mut headers = config.headers.clone();
     for (name, value) in call.headers {
         headers.retain(|(existing, _)| *existing != name);
         headers.push((name, value));
     }
-    let policy = config.retry.filter(|_| idempotent == Idempotent::Yes);
-
-    run_call(signal, timeout_ms, |abort_signal| async move {
-        let mut attempt = 1;
-        loop {
-            let transport = FetchTransport {
-                config: config.clone(),
-                headers: headers.clone(),
-                timeout_ms,
-                signal: abort_signal.clone(),
-            };
-            let error = match method(BackupServiceClient::new(transport)).await {
-                Ok(response) => return Ok(response),
-                Err(error) => error,
-            };
-            let Some(policy) = policy.filter(|policy| attempt < policy.max_attempts) else {
-                return Err(error);
-            };
-            let Some(server_delay) = retry_delay(&error) else {
-                return Err(error);
-            };
-            sleep(policy.backoff_ms(attempt, js_sys::Math::random(), server_delay), &abort_signal).await;
-            attempt += 1;
-        }
-    })
-    .await
+    let transport = FetchTransport {
+        timeout_ms: call.timeout_ms.or(config.timeout_ms),
+        retry: config.retry.filter(|_| idempotent == Idempotent::Yes),
+        signal: signal.cloned(),
+        headers,
+        config,
+    };
+    method(BackupServiceClient::new(transport)).await
 }

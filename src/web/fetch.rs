@@ -7,18 +7,21 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
+use bytes::Bytes;
 use js_sys::{Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, ReadableStreamDefaultReader, RequestCredentials, RequestInit, RequestMode};
 
+use super::call::{run_call, sleep};
 use super::convert::js_failure;
 use crate::grpc_web::response::{check_head, ChunkSource, UnaryReader};
 use crate::metadata::Metadata;
 use crate::options::{grpc_timeout, ClientConfig, Credentials};
 use crate::status::Status;
-use crate::transport::{decode_message, encode_frame, UnaryTransport};
+use crate::retry::{retry_delay, RetryPolicy};
+use crate::transport::UnaryTransport;
 
 #[wasm_bindgen]
 extern "C" {
@@ -31,25 +34,46 @@ extern "C" {
 const USER_AGENT: &str = concat!("pds-backup-web/", env!("CARGO_PKG_VERSION"));
 
 /// Sends the calls of one client method invocation with `fetch`: the client's settings,
-/// the call's metadata and deadline, and the abort signal that cuts the fetch.
+/// the call's metadata and deadline, the caller's abort signal, and retries when the
+/// method may be repeated.
 pub(crate) struct FetchTransport {
     pub(crate) config: Rc<ClientConfig>,
     /// Metadata of this call: the client's headers, overridden by the call's.
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) timeout_ms: Option<u32>,
-    pub(crate) signal: AbortSignal,
+    pub(crate) signal: Option<AbortSignal>,
+    /// Retries allowed for this method; `None` for methods that are never repeated.
+    pub(crate) retry: Option<RetryPolicy>,
 }
 
 impl UnaryTransport for FetchTransport {
-    async fn unary<Req, Resp>(&self, path: &'static str, request: Req) -> Result<Resp, Status>
-    where
-        Req: prost::Message,
-        Resp: prost::Message + Default,
-    {
+    async fn send(&self, path: &'static str, body: Bytes) -> Result<Bytes, Status> {
         let url = format!("{}{path}", self.config.base_url);
-        let body = encode_frame(&request);
-        let request = self.build_request(&url, &body)?;
+        run_call(self.signal.as_ref(), self.timeout_ms, |abort_signal| async move {
+            let mut attempt = 1;
+            loop {
+                let error = match self.fetch_once(&url, &body, &abort_signal).await {
+                    Ok(payload) => return Ok(payload),
+                    Err(error) => error,
+                };
+                let Some(policy) = self.retry.filter(|policy| attempt < policy.max_attempts) else {
+                    return Err(error);
+                };
+                let Some(server_delay) = retry_delay(&error) else {
+                    return Err(error);
+                };
+                sleep(policy.backoff_ms(attempt, js_sys::Math::random(), server_delay), &abort_signal).await;
+                attempt += 1;
+            }
+        })
+        .await
+    }
+}
 
+impl FetchTransport {
+    /// Sends the request once and reads the response message's payload.
+    async fn fetch_once(&self, url: &str, body: &[u8], signal: &AbortSignal) -> Result<Bytes, Status> {
+        let request = self.build_request(url, body, signal)?;
         let response: web_sys::Response = JsFuture::from(fetch_request(&request))
             .await
             .map_err(|error| js_failure(&format!("fetch of {url} failed"), &error))?
@@ -68,13 +92,10 @@ impl UnaryTransport for FetchTransport {
 
         let mut chunks = FetchChunks::new(response.body());
         let mut reader = UnaryReader::new(head, self.config.max_response_bytes);
-        let payload = poll_fn(|cx| reader.poll_read(&mut chunks, cx)).await?;
-        decode_message(&payload)
+        poll_fn(|cx| reader.poll_read(&mut chunks, cx)).await
     }
-}
 
-impl FetchTransport {
-    fn build_request(&self, url: &str, body: &[u8]) -> Result<web_sys::Request, Status> {
+    fn build_request(&self, url: &str, body: &[u8], signal: &AbortSignal) -> Result<web_sys::Request, Status> {
         let headers = web_sys::Headers::new().map_err(|error| js_failure("creating request headers failed", &error))?;
         let append = |name: &str, value: &str| {
             headers
@@ -101,7 +122,7 @@ impl FetchTransport {
         });
         init.set_headers(&headers);
         init.set_body(&Uint8Array::from(body));
-        init.set_signal(Some(&self.signal));
+        init.set_signal(Some(signal));
         web_sys::Request::new_with_str_and_init(url, &init)
             .map_err(|error| js_failure(&format!("the browser rejected the request to {url}"), &error))
     }
