@@ -117,7 +117,6 @@ describe("dev server with Connect-ES and the package", () => {
     assert.equal(unauthenticated.connect.code, 16);
   });
 
-  // NOTE: the package writes default values in details (reason: "", localizedMessage: null).
   it("decodes error details as proto3 JSON", async () => {
     const { connect, pkg } = await assertSameError("listBackups", { pagination: { pageSize: 100000 } });
     assert.equal(connect.details[0]["@type"], "type.googleapis.com/google.rpc.BadRequest");
