@@ -1,11 +1,13 @@
 //! Writes TypeScript declarations of proto messages in their proto3 JSON form, with the
 //! schema's comments as doc comments.
 //!
-//! Only the messages and enums reachable from the given roots are written. A message that
-//! the JS API only receives (an input) and one that it only returns (an output) differ in
-//! one way: int64 fields are `number | string` in inputs, because the client also takes
-//! numbers, and `string` in outputs, as the proto3 JSON mapping prints them. Every field is
-//! optional, because proto3 JSON omits fields that hold their default value.
+//! Only the messages and enums reachable from the given roots are written. Messages that
+//! callers pass to the JS API (inputs) and messages that it returns (outputs) differ in
+//! two ways. int64 fields are `number | string` in inputs, because the client also takes
+//! numbers, and `string` in outputs, as proto3 JSON prints them. An enum field of an output
+//! may also be a number, which proto3 JSON prints for a value that the schema does not
+//! name. Every field is optional, because proto3 JSON omits fields that hold their default
+//! value.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -122,7 +124,14 @@ fn index_message<'a>(
         let mut nested_path = path.clone();
         nested_path.extend([MESSAGE_NESTED_TYPE, index as i32]);
         let nested_scope = format!("{ts_name}_");
-        index_message(definitions, comments, &full_name, &nested_scope, nested_path, nested);
+        index_message(
+            definitions,
+            comments,
+            &full_name,
+            &nested_scope,
+            nested_path,
+            nested,
+        );
     }
     for (index, descriptor) in message.enum_type.iter().enumerate() {
         let mut enum_path = path.clone();
@@ -162,7 +171,10 @@ fn file_comments(file: &prost_types::FileDescriptorProto) -> HashMap<Vec<i32>, S
 }
 
 /// The comments below `prefix`, keyed by the rest of their path.
-fn comments_under(comments: &HashMap<Vec<i32>, String>, prefix: &[i32]) -> HashMap<Vec<i32>, String> {
+fn comments_under(
+    comments: &HashMap<Vec<i32>, String>,
+    prefix: &[i32],
+) -> HashMap<Vec<i32>, String> {
     comments
         .iter()
         .filter(|(path, _)| path.starts_with(prefix))
@@ -187,7 +199,10 @@ fn check_unique_names(definitions: &HashMap<String, Definition<'_>>) -> Result<(
         if full_name.starts_with(".google.") {
             continue;
         }
-        by_name.entry(&definition.ts_name).or_default().push(full_name);
+        by_name
+            .entry(&definition.ts_name)
+            .or_default()
+            .push(full_name);
     }
     for (ts_name, mut full_names) in by_name {
         if full_names.len() > 1 {
@@ -214,7 +229,7 @@ fn reachable(
         .map(|(name, direction)| ((*name).to_owned(), *direction))
         .collect();
     while let Some((full_name, direction)) = stack.pop() {
-        if well_known_type(&full_name).is_some() {
+        if is_inline_well_known_type(&full_name) {
             continue;
         }
         let definition = definitions
@@ -246,19 +261,24 @@ fn reachable(
 }
 
 /// The one direction a message is written for. A message that is both passed and
-/// returned is written once, so its int64 fields would need two types.
+/// returned is written once, so it must not have int64 or enum fields, whose types differ
+/// between the two.
 fn single_direction(
     full_name: &str,
     message: &DescriptorProto,
     directions: &BTreeSet<Direction>,
 ) -> Result<Direction, String> {
-    let has_int64 = message.field.iter().any(|field| is_64_bit(field.r#type()));
+    let differs = message
+        .field
+        .iter()
+        .any(|field| is_64_bit(field.r#type()) || field.r#type() == Type::Enum);
     match directions.iter().collect::<Vec<_>>().as_slice() {
         [direction] => Ok(**direction),
-        _ if !has_int64 => Ok(Direction::Output),
+        _ if !differs => Ok(Direction::Output),
         _ => Err(format!(
-            "{full_name} is both passed and returned and has int64 fields, which differ between \
-             the two; the TypeScript generator in build/typescript.rs writes one type per message"
+            "{full_name} is both passed and returned and has int64 or enum fields, whose types \
+             differ between the two; the TypeScript generator in build/typescript.rs writes one \
+             type per message"
         )),
     }
 }
@@ -270,16 +290,20 @@ fn is_64_bit(kind: Type) -> bool {
     )
 }
 
-/// The proto3 JSON type of a well-known type, for those the generator supports.
-fn well_known_type(full_name: &str) -> Option<&'static str> {
-    match full_name {
-        ".google.protobuf.Timestamp" | ".google.protobuf.Duration" => Some("string"),
-        _ => None,
-    }
+/// Whether a type is a well-known type that fields spell out inline as a string.
+fn is_inline_well_known_type(full_name: &str) -> bool {
+    matches!(
+        full_name,
+        ".google.protobuf.Timestamp" | ".google.protobuf.Duration"
+    )
 }
 
 fn write_enum(out: &mut String, definition: &Definition<'_>, descriptor: &EnumDescriptorProto) {
-    let mut doc = definition.comments.get(&Vec::new()).cloned().unwrap_or_default();
+    let mut doc = definition
+        .comments
+        .get(&Vec::new())
+        .cloned()
+        .unwrap_or_default();
     let values: Vec<String> = descriptor
         .value
         .iter()
@@ -303,7 +327,12 @@ fn write_enum(out: &mut String, definition: &Definition<'_>, descriptor: &EnumDe
         .iter()
         .map(|value| format!("\"{}\"", value.name()))
         .collect();
-    let _ = writeln!(out, "export type {} = {};", definition.ts_name, names.join(" | "));
+    let _ = writeln!(
+        out,
+        "export type {} = {};",
+        definition.ts_name,
+        names.join(" | ")
+    );
 }
 
 fn write_message(
@@ -313,94 +342,141 @@ fn write_message(
     message: &DescriptorProto,
     direction: Direction,
 ) -> Result<(), String> {
-    // Fields of real oneofs become a union of variants; proto3 `optional` fields sit in
-    // synthetic oneofs and stay plain optional fields.
+    // Fields of real oneofs go to one union type per oneof; proto3 `optional` fields sit
+    // in synthetic oneofs and stay plain optional fields.
     let oneofs: Vec<usize> = (0..message.oneof_decl.len())
         .filter(|index| {
-            message.field.iter().any(|field| {
-                field.oneof_index == Some(*index as i32) && !field.proto3_optional()
-            })
+            message
+                .field
+                .iter()
+                .any(|field| field.oneof_index == Some(*index as i32) && !field.proto3_optional())
         })
         .collect();
-    let mut doc = definition.comments.get(&Vec::new()).cloned().unwrap_or_default();
-    for oneof in &oneofs {
-        let names: Vec<String> = message
-            .field
-            .iter()
-            .filter(|field| field.oneof_index == Some(*oneof as i32))
-            .map(|field| format!("`{}`", json_name(field)))
-            .collect();
-        if !doc.is_empty() {
-            doc.push_str("\n\n");
-        }
-        let _ = write!(
-            doc,
-            "At most one of {} may be set (oneof `{}`).",
-            join_with_and(&names),
-            message.oneof_decl[*oneof].name()
-        );
-    }
-    if !doc.is_empty() {
-        write_doc(out, "", &doc);
-    }
-
     let in_oneof = |field: &FieldDescriptorProto| {
         field
             .oneof_index
             .is_some_and(|index| oneofs.contains(&(index as usize)) && !field.proto3_optional())
     };
 
+    if let Some(doc) = definition.comments.get(&Vec::new()) {
+        write_doc(out, "", doc);
+    }
     let mut plain = String::new();
     for (index, field) in message.field.iter().enumerate() {
         if !in_oneof(field) {
-            write_field(&mut plain, definitions, definition, index, field, direction, "  ")?;
+            write_field(
+                &mut plain,
+                definitions,
+                definition,
+                index,
+                field,
+                direction,
+                "  ",
+            )?;
         }
     }
     if oneofs.is_empty() {
-        let _ = write!(out, "export interface {} {{\n{plain}}}\n", definition.ts_name);
+        let _ = write!(
+            out,
+            "export interface {} {{\n{plain}}}\n",
+            definition.ts_name
+        );
         return Ok(());
     }
 
-    let _ = write!(out, "export type {} = {{\n{plain}}}", definition.ts_name);
-    for oneof in oneofs {
-        write_oneof(out, definitions, definition, message, oneof, direction)?;
+    let oneof_names: Vec<String> = oneofs
+        .iter()
+        .map(|oneof| oneof_type_name(definition, message, *oneof))
+        .collect();
+    let _ = write!(
+        out,
+        "export type {} = {{\n{plain}}} & {};\n",
+        definition.ts_name,
+        oneof_names.join(" & ")
+    );
+    for (oneof, name) in oneofs.into_iter().zip(oneof_names) {
+        out.push('\n');
+        write_oneof(
+            out,
+            definitions,
+            definition,
+            message,
+            oneof,
+            &name,
+            direction,
+        )?;
     }
-    out.push_str(";\n");
     Ok(())
 }
 
-/// Writes ` & (...)`: one variant per field of the oneof, in which that field may be set and
-/// the others are `never`, so setting two of them is a type error.
+/// The TypeScript name of a oneof: the message's name, `_` and the oneof's name in
+/// UpperCamelCase, such as `ListBackupsRequest_ListBy` for `list_by`.
+fn oneof_type_name(definition: &Definition<'_>, message: &DescriptorProto, oneof: usize) -> String {
+    let camel = lower_camel_case(message.oneof_decl[oneof].name());
+    let mut characters = camel.chars();
+    let upper: String = characters
+        .next()
+        .map(|first| first.to_uppercase().chain(characters).collect())
+        .unwrap_or_default();
+    format!("{}_{upper}", definition.ts_name)
+}
+
+/// Writes a union with one variant per field of the oneof, in which that field may be
+/// set and the others are `never`, so setting two of them is a type error.
 fn write_oneof(
     out: &mut String,
     definitions: &HashMap<String, Definition<'_>>,
     definition: &Definition<'_>,
     message: &DescriptorProto,
     oneof: usize,
+    name: &str,
     direction: Direction,
 ) -> Result<(), String> {
-    out.push_str(" & (\n");
-    if let Some(doc) = definition
-        .comments
-        .get(&vec![MESSAGE_ONEOF_DECL, oneof as i32])
-    {
-        write_line_comment(out, "  ", &format!("oneof {}: {doc}", message.oneof_decl[oneof].name()));
-    }
     let members: Vec<(usize, &FieldDescriptorProto)> = message
         .field
         .iter()
         .enumerate()
         .filter(|(_, field)| field.oneof_index == Some(oneof as i32))
         .collect();
-    for (chosen, chosen_field) in &members {
-        out.push_str("  | {\n");
-        write_field(out, definitions, definition, *chosen, chosen_field, direction, "      ")?;
-        for (_, other) in members.iter().filter(|(index, _)| index != chosen) {
-            let _ = writeln!(out, "      {}?: never;", json_name(other));
-        }
-        out.push_str("    }\n");
+
+    let mut doc = definition
+        .comments
+        .get(&vec![MESSAGE_ONEOF_DECL, oneof as i32])
+        .cloned()
+        .unwrap_or_default();
+    if !doc.is_empty() {
+        doc.push_str("\n\n");
     }
-    out.push(')');
+    let names: Vec<String> = members
+        .iter()
+        .map(|(_, field)| format!("`{}`", json_name(field)))
+        .collect();
+    let _ = write!(
+        doc,
+        "The oneof `{}`: at most one of {} is set.",
+        message.oneof_decl[oneof].name(),
+        join_with_and(&names)
+    );
+    write_doc(out, "", &doc);
+
+    let _ = write!(out, "export type {name} =");
+    for (chosen, chosen_field) in &members {
+        out.push_str("\n| {\n");
+        write_field(
+            out,
+            definitions,
+            definition,
+            *chosen,
+            chosen_field,
+            direction,
+            "  ",
+        )?;
+        for (_, other) in members.iter().filter(|(index, _)| index != chosen) {
+            let _ = writeln!(out, "  {}?: never;", json_name(other));
+        }
+        out.push('}');
+    }
+    out.push_str(";\n");
     Ok(())
 }
 
@@ -525,10 +601,7 @@ fn element_type(
             "number | \"NaN\" | \"Infinity\" | \"-Infinity\"".to_owned(),
             None,
         )),
-        Type::Bytes => Ok((
-            "string".to_owned(),
-            Some("Bytes, as a base64 string."),
-        )),
+        Type::Bytes => Ok(("string".to_owned(), Some("Bytes, as a base64 string."))),
         kind if is_64_bit(kind) => Ok(match direction {
             Direction::Input => (
                 "number | string".to_owned(),
@@ -552,13 +625,24 @@ fn element_type(
                 )),
                 name if name.starts_with(".google.protobuf.") => Err(format!(
                     "field {} has type {name}, whose proto3 JSON form build/typescript.rs does not \
-                     write yet; add it to well_known_type and element_type",
+                     write yet; add it to is_inline_well_known_type and element_type",
                     field.name()
                 )),
-                name => definitions
-                    .get(name)
-                    .map(|definition| (definition.ts_name.clone(), None))
-                    .ok_or_else(|| format!("field {} has the unknown type {name}", field.name())),
+                name => {
+                    let definition = definitions.get(name).ok_or_else(|| {
+                        format!("field {} has the unknown type {name}", field.name())
+                    })?;
+                    let is_enum = matches!(definition.kind, Kind::Enum(_));
+                    Ok(match direction {
+                        // proto3 JSON prints a value that the schema does not name, such as
+                        // one added to the server's schema later, as its number.
+                        Direction::Output if is_enum => (
+                            format!("{} | number", definition.ts_name),
+                            Some("A value missing from this client's copy of the schema is given as its number."),
+                        ),
+                        _ => (definition.ts_name.clone(), None),
+                    })
+                }
             }
         }
         other => Err(format!(
@@ -586,10 +670,4 @@ fn write_doc(out: &mut String, indent: &str, text: &str) {
         }
     }
     let _ = writeln!(out, "{indent} */");
-}
-
-fn write_line_comment(out: &mut String, indent: &str, text: &str) {
-    for line in text.lines() {
-        let _ = writeln!(out, "{indent}// {line}");
-    }
 }

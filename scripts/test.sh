@@ -31,6 +31,9 @@ scripts/build-package.sh pkg
 export PDS_DEVSERVER_BIN=target/debug/pds-devserver PDS_PKG_DIR=pkg
 node --test tests/smoke.test.mjs
 
+step "package tests: npm pack, then a Vite app and a plain page in Chromium"
+node --test tests/package/
+
 if [ -d tests/e2e ]; then
   step "dashboard end-to-end tests"
   node --test tests/e2e/

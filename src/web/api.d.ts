@@ -24,6 +24,22 @@ export interface BackupClientOptions {
   credentials?: "omit" | "same-origin" | "include";
   /** Largest response message accepted, in bytes. Default: 4194304 (4 MiB). */
   maxResponseBytes?: number;
+  /**
+   * Retries of `getBackup` and `listBackups`, and of the pages that a pager fetches, on
+   * `UNAVAILABLE` and on `RESOURCE_EXHAUSTED` with a server's retry delay. `deleteBackup`
+   * is never retried. Default: no retries; `{}` takes the defaults of every field.
+   */
+  retry?: RetryOptions;
+}
+
+/** The client's `retry` option: exponential backoff with jitter, within each call's deadline. */
+export interface RetryOptions {
+  /** Attempts in all, the first one included, from 1 to 10. Default: 3. */
+  maxAttempts?: number;
+  /** Backoff before the first retry, in milliseconds, up to 60000. Default: 100. */
+  initialBackoffMs?: number;
+  /** Largest backoff, in milliseconds, from `initialBackoffMs` to 60000. Default: 5000. */
+  maxBackoffMs?: number;
 }
 
 /** Options of one call, passed last to `getBackup`, `deleteBackup` and `listBackups`. */
@@ -55,8 +71,10 @@ export interface PagerAllOptions {
    * `all()` with that exception.
    */
   onProgress?: (progress: PagerProgress) => void;
-  /** Aborts the walk: the current fetch is cut and `all()` rejects with `Code.CANCELLED`. */
+  /** Aborts the walk: the fetches are cut and `all()` rejects with `Code.CANCELLED`. */
   signal?: AbortSignal;
+  /** Pages fetched at once, from 1 to 16; they are still checked and collected in order. Default: 4. */
+  concurrency?: number;
 }
 
 /** Progress of `pager.all()`, passed to `onProgress` after each page. */
@@ -108,10 +126,10 @@ export interface GrpcError extends Error {
 
 /**
  * One entry of a {@link GrpcError}'s `details`: a `google.protobuf.Any` in its proto3 JSON
- * form. The standard `google.rpc` error details (`ErrorInfo`, `RetryInfo`, `DebugInfo`,
- * `QuotaFailure`, `PreconditionFailure`, `BadRequest`, `RequestInfo`, `ResourceInfo`,
- * `Help` and `LocalizedMessage`) carry their fields; any other type carries its bytes in
- * `value`, base64-encoded.
+ * form. An entry of a standard `google.rpc` error detail type carries that message's
+ * fields. The types are `ErrorInfo`, `RetryInfo`, `DebugInfo`, `QuotaFailure`,
+ * `PreconditionFailure`, `BadRequest`, `RequestInfo`, `ResourceInfo`, `Help` and
+ * `LocalizedMessage`. An entry of any other type carries its bytes in `value`, base64-encoded.
  */
 export interface ErrorDetail {
   /** The type URL, such as `"type.googleapis.com/google.rpc.BadRequest"`. */
