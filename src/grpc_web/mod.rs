@@ -5,5 +5,7 @@
 
 pub(crate) mod base64;
 pub(crate) mod frame;
+#[cfg(test)]
+mod properties;
 pub(crate) mod response;
 pub(crate) mod status;
