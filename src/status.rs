@@ -22,42 +22,45 @@ impl Status {
         Self { code, message: message.into(), details: Vec::new(), metadata: Metadata::default() }
     }
 
-    /// The argument is invalid; the message names the field and the accepted form.
+    /// Creates an INVALID_ARGUMENT status, for an argument whose message names the field
+    /// and the accepted form.
     pub fn invalid_argument(message: impl Into<String>) -> Self {
         Self::new(Code::INVALID_ARGUMENT, message)
     }
 
-    /// The response broke the grpc-web protocol or could not be decoded.
+    /// Creates an INTERNAL status, for a response that broke the grpc-web protocol or
+    /// could not be decoded.
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(Code::INTERNAL, message)
     }
 
-    /// The response carries no status, or one this client cannot read.
+    /// Creates an UNKNOWN status, for a response without a status this client can read.
     pub fn unknown(message: impl Into<String>) -> Self {
         Self::new(Code::UNKNOWN, message)
     }
 
-    /// The endpoint could not be reached.
+    /// Creates an UNAVAILABLE status, for an endpoint that could not be reached.
     pub fn unavailable(message: impl Into<String>) -> Self {
         Self::new(Code::UNAVAILABLE, message)
     }
 
-    /// The caller aborted the call.
+    /// Creates a CANCELLED status, for a call its caller aborted.
     pub fn cancelled(message: impl Into<String>) -> Self {
         Self::new(Code::CANCELLED, message)
     }
 
-    /// The call's deadline passed.
+    /// Creates a DEADLINE_EXCEEDED status, for a call whose deadline passed.
     pub fn deadline_exceeded(message: impl Into<String>) -> Self {
         Self::new(Code::DEADLINE_EXCEEDED, message)
     }
 
-    /// The object is not in a state that allows the operation.
+    /// Creates a FAILED_PRECONDITION status, for an object in a state that does not
+    /// allow the operation.
     pub fn failed_precondition(message: impl Into<String>) -> Self {
         Self::new(Code::FAILED_PRECONDITION, message)
     }
 
-    /// A response exceeded a limit of this client.
+    /// Creates a RESOURCE_EXHAUSTED status, for a response over a limit of this client.
     pub fn resource_exhausted(message: impl Into<String>) -> Self {
         Self::new(Code::RESOURCE_EXHAUSTED, message)
     }
@@ -76,22 +79,23 @@ impl Status {
         self
     }
 
-    /// The status code.
+    /// Returns the status code.
     pub fn code(&self) -> Code {
         self.code
     }
 
-    /// The message: the server's decoded `grpc-message`, or this client's description.
+    /// Returns the message: the server's decoded `grpc-message`, or this client's
+    /// description.
     pub fn message(&self) -> &str {
         &self.message
     }
 
-    /// The serialized `google.rpc.Status` details, empty when there are none.
+    /// Returns the serialized `google.rpc.Status` details, empty when there are none.
     pub fn details(&self) -> &[u8] {
         &self.details
     }
 
-    /// The response headers and trailers that came with the status.
+    /// Returns the response headers and trailers that came with the status.
     pub fn metadata(&self) -> &Metadata {
         &self.metadata
     }

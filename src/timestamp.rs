@@ -27,7 +27,7 @@ pub struct Timestamp {
     pub nanos: i32,
 }
 
-/// Why a Timestamp cannot be printed or parsed.
+/// The reason a Timestamp cannot be printed or parsed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TimestampError {
     /// The seconds lie outside 0001-01-01 to 9999-12-31.

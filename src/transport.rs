@@ -7,7 +7,7 @@ use bytes::{BufMut, Bytes};
 use crate::status::Status;
 
 /// Sends unary calls. Implementors provide [`UnaryTransport::send`], which moves bytes and
-/// is not generic, so the module holds one copy of the transport however many message
+/// is not generic, so the module contains one copy of the transport however many message
 /// types there are.
 pub trait UnaryTransport {
     /// Sends a framed request body to `path` (such as
@@ -33,7 +33,7 @@ pub fn encode_frame(request: &impl prost::Message) -> Bytes {
     frame.put_u8(0);
     // A message is far below 4 GiB: the client builds requests from a few short fields.
     frame.put_u32(len as u32);
-    // Encoding into a Vec with enough capacity cannot fail.
+    // `encode` fails only when the buffer is too small, and the Vec has the capacity.
     let _ = request.encode(&mut frame);
     Bytes::from(frame)
 }

@@ -350,7 +350,7 @@ pub(crate) fn optional_signal(
 
 /// Turns a call's future into a promise that rejects with a GrpcError.
 ///
-/// The future is boxed so that the module holds one copy of the promise glue instead of
+/// The future is boxed so that the module contains one copy of the promise glue instead of
 /// one per method.
 fn spawn(future: impl Future<Output = Result<JsValue, Status>> + 'static) -> Promise {
     promise(Box::pin(async move { future.await.map_err(|status| status_to_js(&status)) }))

@@ -39,7 +39,7 @@ impl Drop for CallGuard {
     }
 }
 
-/// Why a call was stopped before it finished.
+/// The reason a call was stopped before it finished.
 enum Stop {
     Deadline(u32),
     Aborted(Status),
@@ -120,7 +120,7 @@ where
     }
 }
 
-/// The CANCELLED status of a call whose signal fired, with the abort reason if any.
+/// Builds the CANCELLED status of a call whose signal fired, with the abort reason if any.
 fn cancelled(signal: &AbortSignal) -> Status {
     let reason = signal.reason();
     if reason.is_undefined() {
