@@ -18,13 +18,19 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 out_dir=${1:-pkg}
 
-# wasm-pack adds files to the output folder without removing old ones, so a file that a
-# previous build wrote and this one does not would end up in the package.
 if [ -e "$out_dir" ] && [ ! -e "$out_dir/pds_backup_web.js" ]; then
-  echo "refusing to empty $out_dir: it does not look like a package built by this script" >&2
+  echo "refusing to replace $out_dir: it does not look like a package built by this script" >&2
   exit 1
 fi
-rm -rf "$out_dir"
+
+# The package is built in a fresh folder under target/ and moved into place at the end, so
+# a failed build keeps the previous package, a dev server that serves $out_dir sees no
+# half-written files, and no file of an older build is left behind.
+final_dir=$out_dir
+mkdir -p target
+out_dir=$(mktemp -d target/package-build.XXXXXX)
+trap 'rm -rf "$out_dir"' EXIT
+chmod 755 "$out_dir"
 
 wasm-pack build --mode no-install --no-opt --no-pack --target web --out-dir "$out_dir" --profile wasm-release
 wasm-pack build --mode no-install --no-opt --no-pack --target bundler --out-dir "$out_dir/bundler" --profile wasm-release
@@ -38,7 +44,8 @@ optimize() {
     --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals \
     "$module" -o "$module.opt"
   mv "$module.opt" "$module"
-  printf '[build] %s: %s bytes, %s bytes gzip\n' "$module" "$(wc -c < "$module")" "$(gzip -9 -c "$module" | wc -c)" >&2
+  printf '[build] %s: %s bytes, %s bytes gzip\n' "$final_dir/${module#"$out_dir"/}" \
+    "$(wc -c < "$module")" "$(gzip -9 -c "$module" | wc -c)" >&2
 }
 optimize "$out_dir/pds_backup_web_bg.wasm"
 optimize "$out_dir/bundler/pds_backup_web_bg.wasm"
@@ -47,3 +54,6 @@ optimize "$out_dir/bundler/pds_backup_web_bg.wasm"
 rm -f "$out_dir/.gitignore" "$out_dir/bundler/.gitignore"
 node scripts/write-package-json.mjs "$out_dir"
 cp docs/package.md "$out_dir/README.md"
+
+rm -rf "$final_dir"
+mv "$out_dir" "$final_dir"
