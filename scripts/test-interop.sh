@@ -15,49 +15,15 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 
 source scripts/devserver.sh
-CONNECT_SERVER_PID=""
-stop_servers() {
-  if [ -n "$CONNECT_SERVER_PID" ]; then
-    kill "$CONNECT_SERVER_PID" 2>/dev/null || true
-  fi
-  stop_devservers
-}
-trap stop_servers EXIT
+trap stop_devservers EXIT
 
 step() { printf '\n==> interop: %s\n' "$*"; }
-
-# start_connect_server VAR ARGS...: starts the Connect server on a free port with ARGS and
-# stores its URL in VAR. Fails if it does not listen within 30 s.
-start_connect_server() {
-  local var=$1
-  shift
-  local log
-  log=$(mktemp)
-  node tests/interop/connect-server.mjs --addr 127.0.0.1:0 "$@" >"$log" 2>"$log.err" &
-  CONNECT_SERVER_PID=$!
-  local url=""
-  for _ in $(seq 300); do
-    url=$(sed -n 's/^listening on \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$log")
-    [ -n "$url" ] && break
-    if ! kill -0 "$CONNECT_SERVER_PID" 2>/dev/null; then
-      cat "$log.err" >&2
-      echo "the Connect server exited before it listened" >&2
-      return 1
-    fi
-    sleep 0.1
-  done
-  if [ -z "$url" ]; then
-    echo "the Connect server did not print its address within 30 s" >&2
-    return 1
-  fi
-  printf -v "$var" '%s' "$url"
-}
 
 step "generate Connect-ES code, export the data set, bundle the page"
 node tests/interop/prepare.mjs
 
 step "browser tests (tests/web.rs) against the Connect server"
-start_connect_server connect_url --token interop-token
+start_server connect_url tests/interop/connect-server.mjs --token interop-token
 if [ -z "${PDS_SLOW_DEVSERVER_URL:-}" ]; then
   start_devserver PDS_SLOW_DEVSERVER_URL --latency-ms 2000 --allow-origin '*'
 fi

@@ -1,10 +1,11 @@
+#!/usr/bin/env node
 // A BackupService written with @connectrpc/connect-node instead of tonic: an independent
 // grpc-web server for the package's browser tests. It serves the dev server's seeded
 // backups (target/interop/backups.json, from --export-json) with the dev server's query
 // semantics (backup-store.mjs), checks the bearer token as the dev server does, and
 // serves the catalog at /devserver/catalog.json. Only the grpc-web protocol is enabled.
 //
-//   node tests/interop/connect-server.mjs [--addr 127.0.0.1:0] [--token T] [--data PATH] [--catalog PATH]
+//   tests/interop/connect-server.mjs [--addr 127.0.0.1:0] [--token T] [--data PATH] [--catalog PATH]
 //
 // Takes --addr and prints `listening on http://IP:PORT` to stdout once the port is bound,
 // as the dev server does; port 0 picks a free port. Logs to stderr.
