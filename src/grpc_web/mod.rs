@@ -5,7 +5,7 @@
 
 pub(crate) mod base64;
 pub(crate) mod frame;
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod properties;
 pub(crate) mod response;
 pub(crate) mod status;
