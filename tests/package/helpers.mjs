@@ -20,13 +20,12 @@ export async function run(command, args, options = {}) {
 }
 
 /**
- * Starts the dev server on a free port with `args` and returns its URL and a function that
- * stops it. The server prints `listening on http://127.0.0.1:PORT` once it is bound; the
- * tests in tests/e2e/ start it with www/ and pkg/, which these tests do not serve.
+ * Starts a server and returns the URL that its output names, matched by the first group of
+ * `urlPattern`, and a function that stops it. Fails when the server exits or prints no URL
+ * within `timeoutMs`.
  */
-export async function startDevserver(args, timeoutMs = 20_000) {
-  const bin = path.resolve(REPO_ROOT, process.env.PDS_DEVSERVER_BIN ?? "target/debug/pds-devserver");
-  const child = spawn(bin, ["--addr", "127.0.0.1:0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+export async function startServer(command, args, { urlPattern, cwd, env, timeoutMs = 20_000 }) {
+  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk) => {
     stderr += chunk;
@@ -39,18 +38,30 @@ export async function startDevserver(args, timeoutMs = 20_000) {
   };
 
   const timer = setTimeout(() => child.kill(), timeoutMs);
+  let output = "";
   try {
-    let output = "";
     for await (const chunk of child.stdout) {
       output += chunk;
-      const match = output.match(/^listening on (http:\/\/127\.0\.0\.1:\d+)$/m);
+      const match = output.match(urlPattern);
       if (match) return { url: match[1], stop };
     }
   } finally {
     clearTimeout(timer);
   }
   await stop();
-  throw new Error(`${bin} ${args.join(" ")} did not listen within ${timeoutMs} ms or exited:\n${stderr}`);
+  throw new Error(`${command} ${args.join(" ")} printed no URL within ${timeoutMs} ms or exited:\n${output}\n${stderr}`);
+}
+
+/**
+ * Starts the dev server on a free port with `args` and returns its URL and a function that
+ * stops it. The tests in tests/e2e/ start it with www/ and pkg/, which these tests do not
+ * serve.
+ */
+export function startDevserver(args) {
+  const bin = path.resolve(REPO_ROOT, process.env.PDS_DEVSERVER_BIN ?? "target/debug/pds-devserver");
+  return startServer(bin, ["--addr", "127.0.0.1:0", ...args], {
+    urlPattern: /^listening on (http:\/\/127\.0\.0\.1:\d+)$/m,
+  });
 }
 
 /**

@@ -1,19 +1,26 @@
 // Packs the built package (pkg/, or PDS_PKG_DIR) with npm pack and installs the tarball into
 // a fresh Vite app and into a plain HTML page. The examples from examples/ are type-checked
-// with tsc, and each one runs in headless Chromium against the dev server that serves its
-// app.
+// with tsc, and each one runs in headless Chromium against the PDS dev server: from the
+// Vite build, under the Vite dev server, and in the plain page.
 //
 // The apps' tools (Vite, vite-plugin-wasm, TypeScript) are installed once, from
-// tests/package/app-deps/package-lock.json, into target/package-test/ and reused; the apps
-// themselves are made anew in target/package-test/run/ on every run, below that folder, so
-// Node finds the tools in its node_modules.
+// tests/package/app-deps/package-lock.json, into target/package-test/ and reused. The apps
+// themselves are made anew in target/package-test/run/ on every run. That folder is below
+// the tools' folder, so Node finds the tools in its node_modules.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { cp, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { launchBrowser } from "../e2e/helpers/browser.mjs";
-import { REPO_ROOT, openRecordedPage, run, startDevserver, waitForLogs } from "./helpers.mjs";
+import {
+  REPO_ROOT,
+  openRecordedPage,
+  run,
+  startDevserver,
+  startServer,
+  waitForLogs,
+} from "./helpers.mjs";
 
 const PKG_DIR = path.resolve(REPO_ROOT, process.env.PDS_PKG_DIR ?? "pkg");
 const TOOLS_DIR = path.join(REPO_ROOT, "target/package-test");
@@ -119,6 +126,68 @@ test("declarations carry the proto comments", async () => {
   for (const pattern of expected) assert.match(dts, pattern);
 });
 
+/**
+ * What each example of the Vite app logs, checked line by line, with the dev server seeded
+ * with RECORDS backups.
+ */
+const EXAMPLE_LOGS = {
+  quickstart: [
+    ...Array(5).fill(/^\S+: (PHASE_UNSPECIFIED|QUEUED|COMPLETED|FAILED), \d+ bytes$/),
+    `${RECORDS} backups in all`,
+  ],
+  pager: [
+    "page 1 of 5: 25 backups",
+    "page 2 of 5: 25 backups",
+    "page 1 of 2: 100 of 120 backups",
+    "page 2 of 2: 120 of 120 backups",
+    "all() returned 120 backups",
+  ],
+  errors: [
+    'NOT_FOUND: backup "00000000-0000-0000-0000-000000000000" not found',
+    /^\[invalid_argument\] pagination\.pageSize must be a positive integer/,
+    "CANCELLED is code 1: true",
+  ],
+  typed: [
+    new RegExp(`^\\d+ of 20 failed, \\d+ bytes, ${RECORDS} in all$`),
+    /^NOT_FOUND: /,
+    /^\[invalid_argument\] sort\.sortBy must be one of /,
+    /^\[invalid_argument\] deploymentId and namespaceId are both set/,
+    /^\[invalid_argument\] id must be a string/,
+  ],
+  worker: [`the worker listed 10 of ${RECORDS} backups`],
+};
+
+/** Runs one example through the Vite app's index.html at `baseUrl` and checks its logs. */
+async function checkExample(baseUrl, name) {
+  const { page, logs, problems } = await openRecordedPage(browser);
+  try {
+    await page.goto(`${baseUrl}/?example=${name}`);
+    await page.waitForSelector("body[data-status]", { state: "attached", timeout: 30_000 });
+    assert.deepEqual(problems, []);
+    assert.equal(await page.evaluate(() => document.body.dataset.status), "done");
+  } finally {
+    await page.close();
+  }
+  const expected = EXAMPLE_LOGS[name];
+  assert.equal(logs.length, expected.length, JSON.stringify(logs));
+  for (const [index, line] of expected.entries()) {
+    if (typeof line === "string") assert.equal(logs[index], line);
+    else assert.match(logs[index], line);
+  }
+}
+
+/**
+ * Starts `vite` (the dev server) in the Vite app on a free port from 5173 up, with its
+ * proxy pointed at `apiUrl`, and returns its URL and a function that stops it.
+ */
+function startVite(apiUrl) {
+  return startServer(path.join(TOOL_BIN, "vite"), ["--host", "127.0.0.1", "--clearScreen", "false"], {
+    cwd: VITE_APP,
+    env: { ...process.env, PDS_GRPC_WEB_URL: apiUrl, NO_COLOR: "1" },
+    urlPattern: /Local:\s+(http:\/\/127\.0\.0\.1:\d+)\//,
+  });
+}
+
 describe("Vite app", () => {
   let server;
 
@@ -145,61 +214,24 @@ describe("Vite app", () => {
     }
   });
 
-  /** Runs one example through the app's index.html and returns what it logged. */
-  async function runExample(name) {
-    const { page, logs, problems } = await openRecordedPage(browser);
-    try {
-      await page.goto(`${server.url}/?example=${name}`);
-      await page.waitForSelector("body[data-status]", { state: "attached", timeout: 30_000 });
-      assert.deepEqual(problems, []);
-      assert.equal(await page.evaluate(() => document.body.dataset.status), "done");
-      return logs;
-    } finally {
-      await page.close();
-    }
+  for (const name of Object.keys(EXAMPLE_LOGS)) {
+    test(`${name} example runs from the build`, () => checkExample(server.url, name));
   }
 
-  test("quickstart example lists the newest backups", async () => {
-    const logs = await runExample("quickstart");
-    assert.equal(logs.length, 6, JSON.stringify(logs));
-    for (const line of logs.slice(0, 5)) {
-      assert.match(line, /^\S+: (PHASE_UNSPECIFIED|QUEUED|COMPLETED|FAILED), \d+ bytes$/);
+  describe("under the Vite dev server", () => {
+    let vite;
+
+    before(async () => {
+      vite = await startVite(server.url);
+    });
+
+    after(async () => {
+      await vite?.stop();
+    });
+
+    for (const name of Object.keys(EXAMPLE_LOGS)) {
+      test(`${name} example runs`, () => checkExample(vite.url, name));
     }
-    assert.equal(logs[5], `${RECORDS} backups in all`);
-  });
-
-  test("pager example pages and collects everything", async () => {
-    const logs = await runExample("pager");
-    assert.deepEqual(logs, [
-      "page 1 of 5: 25 backups",
-      "page 2 of 5: 25 backups",
-      "page 1 of 2: 100 of 120 backups",
-      "page 2 of 2: 120 of 120 backups",
-      "all() returned 120 backups",
-    ]);
-  });
-
-  test("errors example sees each code", async () => {
-    const logs = await runExample("errors");
-    assert.equal(logs.length, 3, JSON.stringify(logs));
-    assert.match(logs[0], /^NOT_FOUND: backup "00000000-0000-0000-0000-000000000000" not found$/);
-    assert.match(logs[1], /^\[invalid_argument\] pagination\.pageSize must be a positive integer/);
-    assert.equal(logs[2], "CANCELLED is code 1: true");
-  });
-
-  test("typed example runs as it type-checks", async () => {
-    const logs = await runExample("typed");
-    assert.equal(logs.length, 5, JSON.stringify(logs));
-    assert.match(logs[0], new RegExp(`^\\d+ of 20 failed, \\d+ bytes, ${RECORDS} in all$`));
-    assert.match(logs[1], /^NOT_FOUND: /);
-    assert.match(logs[2], /^\[invalid_argument\] sort\.sortBy must be one of /);
-    assert.match(logs[3], /^\[invalid_argument\] deploymentId and namespaceId are both set/);
-    assert.match(logs[4], /^\[invalid_argument\] id must be a string/);
-  });
-
-  test("worker example lists backups in a module worker", async () => {
-    const logs = await runExample("worker");
-    assert.deepEqual(logs, [`the worker listed 10 of ${RECORDS} backups`]);
   });
 });
 
