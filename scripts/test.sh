@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: native unit and integration tests, the browser tests in headless
-# Chromium and Firefox, the release-build smoke test, the dashboard's end-to-end tests,
-# the interop tests with Connect-ES (scripts/test-interop.sh) and the browser fault tests
+# Chromium and Firefox, the release-build smoke test, the package tests (npm pack into a
+# Vite app and a plain page, tests/package/), the dashboard's end-to-end tests, the
+# interop tests with Connect-ES (scripts/test-interop.sh) and the browser fault tests
 # against pds-faultserver (docs/faults.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
