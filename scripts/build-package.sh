@@ -9,6 +9,7 @@
 #                        that load .wasm imports (webpack 5, Vite with vite-plugin-wasm)
 #   pkg/package.json     npm/package.json.in with the version from Cargo.toml
 #   pkg/README.md        docs/package.md
+#   pkg/LICENSE          the Apache License 2.0, as declared in package.json
 #
 # Debian's binaryen 108 writes modules that fail to load (a WebAssembly.Table.set
 # TypeError on the externref table), so wasm-pack's own optimizer step is off and the
@@ -54,6 +55,7 @@ optimize "$out_dir/bundler/pds_backup_web_bg.wasm"
 rm -f "$out_dir/.gitignore" "$out_dir/bundler/.gitignore"
 node scripts/write-package-json.mjs "$out_dir"
 cp docs/package.md "$out_dir/README.md"
+cp LICENSE "$out_dir/LICENSE"
 
 rm -rf "$final_dir"
 mv "$out_dir" "$final_dir"

@@ -56,7 +56,7 @@ extern "C" {
 /// Sets up the module when it loads: panic messages go to the console, and pagers become
 /// async iterables.
 #[wasm_bindgen(start)]
-pub fn start() {
+fn start() {
     console_error_panic_hook::set_once();
     install_pager_iterator();
 }
