@@ -747,16 +747,12 @@ async fn refused_connection_is_unavailable() {
     let error = fails(Rpc::Get.call(&client, JsValue::UNDEFINED), "closed port").await;
     assert_code(&error, "UNAVAILABLE", 14, "closed port");
     let message = text(&error, "rawMessage");
-    let prefix =
-        format!("fetch of {url}/public.portworx.pds.backup.v1.BackupService/GetBackup failed: ");
-    assert!(message.starts_with(&prefix), "{message}");
-    // The browser's own reason follows, such as "Failed to fetch" in Chromium.
-    let reason = message[prefix.len()..]
-        .split(';')
-        .next()
-        .unwrap_or_default();
+    assert!(message.contains(&url), "URL missing from {message:?}");
+    // The TypeError messages of fetch for a refused connection in Chromium, Firefox and
+    // Safari.
+    let reasons = ["Failed to fetch", "NetworkError", "Load failed"];
     assert!(
-        !reason.trim().is_empty(),
+        reasons.iter().any(|reason| message.contains(reason)),
         "no browser reason in {message:?}"
     );
     assert_recovers().await;
@@ -895,11 +891,12 @@ async fn oversized_frame_fails_before_body() {
     let error = fails(shared(Rpc::Get, case("huge-frame")), "huge-frame").await;
     let elapsed = now() - started;
     assert_code(&error, "RESOURCE_EXHAUSTED", 8, "huge-frame");
+    let message = text(&error, "rawMessage");
     assert!(
-        text(&error, "rawMessage").contains("67108864 bytes exceeds the limit of 4194304"),
-        "{}",
-        describe(&error)
+        message.contains("67108864"),
+        "frame length missing: {message}"
     );
+    assert!(message.contains("4194304"), "limit missing: {message}");
     assert!(
         elapsed < 1500.0,
         "failed after {elapsed} ms; the server sent only the frame header"
