@@ -47,7 +47,7 @@ export function fetchJson(url) {
 export function isError(value) { return value instanceof Error; }
 // JSON with the keys of every object sorted, so that key order does not matter.
 export function canonical(value) {
-  const byKey = ([a], [b]) => (a < b ? -1 : a > b ? 1 : 0);
+  const byKey = ([a], [b]) => a.localeCompare(b);
   return JSON.stringify(value, (key, item) => {
     if (item === null || typeof item !== "object" || Array.isArray(item)) return item;
     return Object.fromEntries(Object.entries(item).sort(byKey));
