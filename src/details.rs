@@ -264,14 +264,22 @@ fn write_any(out: &mut String, any: &Any) {
     object.finish();
 }
 
-/// A Duration in its proto3 JSON form, such as `"1.500s"`.
+/// Formats a Duration in its proto3 JSON form: seconds with 0, 3, 6 or 9 fractional
+/// digits and an `s` suffix, such as `"1.500s"`.
 fn duration_json(duration: &Duration) -> String {
-    if duration.nanos == 0 {
+    let nanos = duration.nanos.unsigned_abs();
+    if nanos == 0 {
         return format!("{}s", duration.seconds);
     }
     let sign = if duration.seconds < 0 || duration.nanos < 0 { "-" } else { "" };
-    let fraction = format!("{:09}", duration.nanos.unsigned_abs());
-    format!("{sign}{}.{}s", duration.seconds.unsigned_abs(), fraction.trim_end_matches('0'))
+    let seconds = duration.seconds.unsigned_abs();
+    if nanos % 1_000_000 == 0 {
+        format!("{sign}{seconds}.{:03}s", nanos / 1_000_000)
+    } else if nanos % 1_000 == 0 {
+        format!("{sign}{seconds}.{:06}s", nanos / 1_000)
+    } else {
+        format!("{sign}{seconds}.{nanos:09}s")
+    }
 }
 
 fn base64_encode(bytes: &[u8]) -> String {
@@ -423,7 +431,7 @@ mod tests {
                     "@type": "type.googleapis.com/google.rpc.BadRequest",
                     "fieldViolations": [{ "field": "pagination.page_size", "description": "must be at most 1000" }]
                 },
-                { "@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "1.5s" }
+                { "@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "1.500s" }
             ])
         );
         assert_eq!(retry_delay_ms(&status.encode_to_vec()), Some(1500.0));
@@ -464,6 +472,17 @@ mod tests {
         let mut out = String::new();
         write_json_string(&mut out, "a\u{1}b\\");
         assert_eq!(out, "\"a\\u0001b\\\\\"");
+    }
+
+    #[test]
+    fn duration_uses_groups_of_three_digits() {
+        let format = |seconds, nanos| duration_json(&Duration { seconds, nanos });
+        assert_eq!(format(2, 0), "2s");
+        assert_eq!(format(1, 500_000_000), "1.500s");
+        assert_eq!(format(0, 1_000), "0.000001s");
+        assert_eq!(format(0, 1), "0.000000001s");
+        assert_eq!(format(-1, -500_000_000), "-1.500s");
+        assert_eq!(format(0, -250_000_000), "-0.250s");
     }
 
     #[test]

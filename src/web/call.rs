@@ -111,6 +111,11 @@ where
     })
     .await;
 
+    if result.is_err() {
+        // A failed call may leave its response body open, for example after a frame over
+        // the size limit; Firefox keeps that connection until the fetch is aborted.
+        controller.abort();
+    }
     match stop {
         Some(Stop::Deadline(delay)) => Err(Status::deadline_exceeded(format!(
             "the call did not finish within its deadline of {delay} ms"

@@ -15,7 +15,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, ReadableStreamDefaultReader, RequestCredentials, RequestInit, RequestMode};
 
 use super::call::{run_call, sleep};
-use super::convert::js_failure;
+use super::convert::{describe_js_error, js_failure};
 use crate::grpc_web::response::{check_head, ChunkSource, UnaryReader};
 use crate::metadata::Metadata;
 use crate::options::{grpc_timeout, ClientConfig, Credentials};
@@ -189,7 +189,7 @@ impl ChunkSource for FetchChunks {
             Ok(chunk) => chunk,
             Err(error) => {
                 self.finished = true;
-                return Poll::Ready(Some(Err(js_failure("reading the response body failed", &error))));
+                return Poll::Ready(Some(Err(body_failure(&error))));
             }
         };
         let done = Reflect::get(&chunk, &"done".into()).ok().and_then(|done| done.as_bool()).unwrap_or(true);
@@ -201,6 +201,19 @@ impl ChunkSource for FetchChunks {
         let bytes = value.dyn_into::<Uint8Array>().map(|array| array.to_vec()).unwrap_or_default();
         Poll::Ready(Some(Ok(bytes)))
     }
+}
+
+/// Turns a failed body read into a status: CANCELLED when the call was aborted, otherwise
+/// UNAVAILABLE, because the connection closed before the response ended.
+fn body_failure(error: &JsValue) -> Status {
+    let status = js_failure("reading the response body failed", error);
+    if status.code() == crate::code::Code::CANCELLED {
+        return status;
+    }
+    Status::unavailable(format!(
+        "reading the response body failed: {}; the connection closed before the response ended",
+        describe_js_error(error)
+    ))
 }
 
 impl Drop for FetchChunks {
