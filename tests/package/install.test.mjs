@@ -91,6 +91,7 @@ test("tarball holds both builds and nothing else", async (t) => {
     "snippets/HASH/inline0.js",
   ];
   const expected = [
+    "LICENSE",
     "README.md",
     "package.json",
     "pds_backup_web.js",
