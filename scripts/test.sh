@@ -43,11 +43,16 @@ fi
 step "interop tests with Connect-ES"
 scripts/test-interop.sh
 
-# Last, so that the steps above still report when a fault test finds a client bug. One
-# browser's run took 30 to 35 s on a busy 2-core machine, most of it the memory test's
-# 10,500 calls. The runner's default limit for a whole run is 20 s.
+# After the other tests, so that they still report when a fault test finds a client
+# bug. One browser's run took 30 to 35 s on a busy 2-core machine, most of it the
+# memory test's 10,500 calls. The runner's default limit for a whole run is 20 s.
 step "fault tests against pds-faultserver (wasm-pack test --test faults)"
 WASM_BINDGEN_TEST_TIMEOUT=180 wasm-pack test --mode no-install --headless \
   --chrome --chromedriver "$(command -v chromedriver)" -- --test faults
 WASM_BINDGEN_TEST_TIMEOUT=180 wasm-pack test --mode no-install --headless \
   --firefox --geckodriver "$(command -v geckodriver)" -- --test faults
+
+# Proves that the benchmark still builds and runs: few iterations on small data, no docs
+# written and no timing asserted. `npm run bench` is the full run.
+step "benchmark, quick mode (bench/run.mjs --quick)"
+node bench/run.mjs --quick --pkg pkg --devserver target/debug/pds-devserver
