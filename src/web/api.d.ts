@@ -73,7 +73,7 @@ export interface PagerAllOptions {
   onProgress?: (progress: PagerProgress) => void;
   /** Aborts the walk: the fetches are cut and `all()` rejects with `Code.CANCELLED`. */
   signal?: AbortSignal;
-  /** Pages fetched at once, from 1 to 16; they are still checked and collected in order. Default: 4. */
+  /** Pages fetched at once, from 1 to 16; they are still checked and collected in order. Default: 6. */
   concurrency?: number;
 }
 
