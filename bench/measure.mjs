@@ -8,7 +8,7 @@ export const CALLERS = ["package", "connect", "protobuf-ts"];
 /** Decoders: both builds of the package, the peers, and JSON.parse (added by the page). */
 export const DECODERS = ["package", "package-objects", "connect", "protobuf-ts"];
 /** Pages in flight for the concurrent listings. */
-export const CONCURRENCY = 4;
+export const CONCURRENCY = 6;
 
 /**
  * Opens the benchmark page at `url` in a new browser context, so that nothing loaded by

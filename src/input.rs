@@ -99,6 +99,18 @@ fn format_number(value: f64) -> String {
     }
 }
 
+/// Builds a plain object from `(key, value)` pairs, for tests.
+#[cfg(test)]
+pub(crate) fn test_object(entries: &[(&str, Input)]) -> Input {
+    Input::Object(entries.iter().map(|(key, value)| (key.to_string(), value.clone())).collect())
+}
+
+/// Builds a string value, for tests.
+#[cfg(test)]
+pub(crate) fn test_string(text: &str) -> Input {
+    Input::String(text.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

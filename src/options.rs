@@ -317,20 +317,10 @@ pub fn grpc_timeout(timeout_ms: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::{test_object as object, test_string as string};
     use crate::code::Code;
 
-    fn object(entries: &[(&str, Input)]) -> Input {
-        Input::Object(
-            entries
-                .iter()
-                .map(|(key, value)| (key.to_string(), value.clone()))
-                .collect(),
-        )
-    }
 
-    fn string(text: &str) -> Input {
-        Input::String(text.to_owned())
-    }
 
     fn client_error(url: &str, options: Input) -> String {
         let error = parse_client_options(&string(url), &options).unwrap_err();

@@ -282,20 +282,10 @@ fn parse_sort(value: &Input) -> Result<Sort, Status> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::{test_object as object, test_string as string};
     use crate::code::Code;
 
-    fn object(entries: &[(&str, Input)]) -> Input {
-        Input::Object(
-            entries
-                .iter()
-                .map(|(key, value)| (key.to_string(), value.clone()))
-                .collect(),
-        )
-    }
 
-    fn string(text: &str) -> Input {
-        Input::String(text.to_owned())
-    }
 
     fn list_error(value: Input) -> String {
         let error = parse_list_request(&value).unwrap_err();

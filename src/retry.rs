@@ -107,12 +107,10 @@ pub fn retry_delay(status: &Status) -> Option<Option<f64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::test_object as object;
     use crate::details::{Any, Duration, RetryInfo, RpcStatus};
     use prost::Message;
 
-    fn object(entries: &[(&str, Input)]) -> Input {
-        Input::Object(entries.iter().map(|(key, value)| (key.to_string(), value.clone())).collect())
-    }
 
     #[test]
     fn absent_option_means_no_retries() {

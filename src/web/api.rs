@@ -139,9 +139,7 @@ impl BackupClient {
         #[wasm_bindgen(js_name = callOptions, unchecked_optional_param_type = "CallOptions")]
         call_options: JsValue,
     ) -> Promise {
-        let prepared = prepare(&call_options)
-            .and_then(|call| Ok((call, parse_id("id", &input_from_js(&id))?)));
-        let ((call, signal), id) = match prepared {
+        let ((call, signal), id) = match prepare_with_id(&id, &call_options) {
             Ok(prepared) => prepared,
             Err(status) => return Promise::reject(&status_to_js(&status)),
         };
@@ -163,9 +161,7 @@ impl BackupClient {
         #[wasm_bindgen(js_name = callOptions, unchecked_optional_param_type = "CallOptions")]
         call_options: JsValue,
     ) -> Promise {
-        let prepared = prepare(&call_options)
-            .and_then(|call| Ok((call, parse_id("id", &input_from_js(&id))?)));
-        let ((call, signal), id) = match prepared {
+        let ((call, signal), id) = match prepare_with_id(&id, &call_options) {
             Ok(prepared) => prepared,
             Err(status) => return Promise::reject(&status_to_js(&status)),
         };
@@ -326,6 +322,12 @@ pub(crate) fn prepare(call_options: &JsValue) -> Result<(CallConfig, Option<Abor
     let call = parse_call_options(&input_from_js(call_options))?;
     let signal = optional_signal(call_options, "callOptions.signal")?;
     Ok((call, signal))
+}
+
+/// Reads the call options and the backup id of `getBackup` and `deleteBackup`.
+fn prepare_with_id(id: &JsValue, call_options: &JsValue) -> Result<((CallConfig, Option<AbortSignal>), String), Status> {
+    let call = prepare(call_options)?;
+    Ok((call, parse_id("id", &input_from_js(id))?))
 }
 
 /// Reads an optional `signal` property that must be an `AbortSignal`.
