@@ -13,6 +13,8 @@ use std::path::PathBuf;
 mod client;
 #[path = "build/enums.rs"]
 mod enums;
+#[path = "build/transcode.rs"]
+mod transcode;
 #[path = "build/typescript.rs"]
 mod typescript;
 
@@ -28,6 +30,13 @@ const TYPESCRIPT_ROOTS: [(&str, Direction); 3] = [
     (".public.portworx.pds.backup.v1.ListBackupsResponse", Direction::Output),
 ];
 
+/// The messages that the JS API returns, with their Rust types, which get one-pass
+/// transcoders to proto3 JSON.
+const TRANSCODE_ROOTS: [(&str, &str); 2] = [
+    (".public.portworx.pds.backup.v1.Backup", "crate::proto::backup::Backup"),
+    (".public.portworx.pds.backup.v1.ListBackupsResponse", "crate::proto::backup::ListBackupsResponse"),
+];
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed={PROTO_ROOT}");
     println!("cargo:rerun-if-changed=build");
@@ -35,6 +44,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let descriptors = protox::compile([SERVICE_PROTO], [PROTO_ROOT])?;
     let out_dir = PathBuf::from(env::var("OUT_DIR")?);
     let types = typescript::generate(&descriptors, &TYPESCRIPT_ROOTS)?;
+    let transcoders = transcode::generate(&descriptors, &TRANSCODE_ROOTS)?;
+    std::fs::write(out_dir.join("transcode.rs"), transcoders)?;
     std::fs::write(out_dir.join("types.ts"), types)?;
     let descriptor_path = out_dir.join("backup_descriptor.bin");
     std::fs::write(

@@ -1,5 +1,6 @@
-//! Generates a grpc-web client for each service: one async method per unary RPC, each
-//! sending its request through a `crate::transport::UnaryTransport` to the RPC's path.
+//! Generates a grpc-web client for each service: two async methods per unary RPC, one
+//! returning the decoded response and one returning its proto3 JSON text, each sending the
+//! request through a `crate::transport::UnaryTransport` to the RPC's path.
 //!
 //! This stands in for tonic's client codegen: tonic's runtime is built for HTTP/2 and
 //! adds tens of kilobytes to the wasm module for work the grpc-web transport does itself.
@@ -55,6 +56,20 @@ fn write_method(buf: &mut String, service: &Service, method: &Method) {
         method.name
     );
     let _ = writeln!(buf, "            self.transport.unary(\"{path}\", request).await");
+    let _ = writeln!(buf, "        }}");
+
+    buf.push('\n');
+    let _ = writeln!(buf, "        /// Like [`Self::{}`], but returns the response as proto3 JSON text.", method.name);
+    let _ = writeln!(
+        buf,
+        "        pub async fn {}_json(&self, request: {input}) -> Result<String, crate::status::Status> {{",
+        method.name
+    );
+    let _ = writeln!(
+        buf,
+        "            let payload = self.transport.send(\"{path}\", crate::transport::encode_frame(&request)).await?;"
+    );
+    let _ = writeln!(buf, "            crate::transcode::to_json::<{output}>(&payload)");
     let _ = writeln!(buf, "        }}");
 }
 

@@ -15,6 +15,7 @@ pub mod status;
 mod request;
 mod retry;
 pub mod timestamp;
+mod transcode;
 pub mod transport;
 #[cfg(target_arch = "wasm32")]
 mod web;

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
-use super::convert::{input_from_js, json_to_js, status_to_js};
+use super::convert::{input_from_js, parse_json, status_to_js};
 use super::fetch::FetchTransport;
 use super::pager::PagerState;
 use crate::input::Input;
@@ -21,7 +21,7 @@ use crate::proto::backup::backup_service_client::BackupServiceClient;
 use crate::proto::backup::{DeleteBackupRequest, GetBackupRequest, ListBackupsResponse};
 use crate::request::{invalid, parse_id, parse_list_request, parse_positive_integer};
 use crate::status::Status;
-use crate::transport::decode_message;
+use crate::transcode::to_json;
 
 // TypeScript declarations of the messages in their proto3 JSON form, generated from the
 // protos by build.rs.
@@ -84,8 +84,8 @@ fn install_pager_iterator() {
 /// Throws a GrpcError with code INTERNAL when the bytes are not a valid message.
 #[wasm_bindgen(js_name = decodeListBackupsResponse, unchecked_return_type = "ListBackupsResponse")]
 pub fn decode_list_backups_response(bytes: &[u8]) -> Result<JsValue, JsValue> {
-    let response: ListBackupsResponse = decode_message(bytes).map_err(|status| status_to_js(&status))?;
-    json_to_js(&response).map_err(|status| status_to_js(&status))
+    let json = to_json::<ListBackupsResponse>(bytes).map_err(|status| status_to_js(&status))?;
+    parse_json(&json).map_err(|status| status_to_js(&status))
 }
 
 /// Decodes like `decodeListBackupsResponse`, but builds the JS objects field by field with
@@ -95,7 +95,7 @@ pub fn decode_list_backups_response(bytes: &[u8]) -> Result<JsValue, JsValue> {
 pub fn decode_list_backups_response_as_objects(bytes: &[u8]) -> Result<JsValue, JsValue> {
     use serde::Serialize;
 
-    let response: ListBackupsResponse = decode_message(bytes).map_err(|status| status_to_js(&status))?;
+    let response: ListBackupsResponse = crate::transport::decode_message(bytes).map_err(|status| status_to_js(&status))?;
     let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
     response.serialize(&serializer).map_err(|error| JsValue::from_str(&error.to_string()))
 }
@@ -146,10 +146,10 @@ impl BackupClient {
         let config = self.config.clone();
         spawn(async move {
             let backup = unary(config, call, signal.as_ref(), Idempotent::Yes, |client| async move {
-                client.get_backup(GetBackupRequest { id }).await
+                client.get_backup_json(GetBackupRequest { id }).await
             })
             .await?;
-            json_to_js(&backup)
+            parse_json(&backup)
         })
     }
 
@@ -191,8 +191,7 @@ impl BackupClient {
         };
         let config = self.config.clone();
         spawn(async move {
-            let response = list(config, call, signal.as_ref(), request).await?;
-            json_to_js(&response)
+            parse_json(&list_json(config, call, signal.as_ref(), request).await?)
         })
     }
 
@@ -363,15 +362,14 @@ pub(crate) fn promise(future: Pin<Box<dyn Future<Output = Result<JsValue, JsValu
     future_to_promise(future)
 }
 
-/// Lists one page with the given options.
-pub(crate) async fn list(
+/// Lists one page with the given options and returns its proto3 JSON text.
+pub(crate) async fn list_json(
     config: Rc<ClientConfig>,
     call: CallConfig,
     signal: Option<&AbortSignal>,
     request: crate::proto::backup::ListBackupsRequest,
-) -> Result<crate::proto::backup::ListBackupsResponse, Status> {
-    unary(config, call, signal, Idempotent::Yes, |client| async move { client.list_backups(request).await })
-    .await
+) -> Result<String, Status> {
+    unary(config, call, signal, Idempotent::Yes, |client| async move { client.list_backups_json(request).await }).await
 }
 
 /// Whether a method may be sent again after a failure. Deleting is never retried

@@ -1,7 +1,6 @@
 //! Conversion between JS values and the crate's types.
 
 use js_sys::{Array, Object, Reflect};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -161,12 +160,9 @@ fn metadata_to_js(status: &Status) -> JsValue {
     object.into()
 }
 
-/// Turns a value into JS objects through its JSON text and `JSON.parse`, which is faster
-/// than building the objects field by field across the boundary.
-pub(crate) fn json_to_js<T: Serialize>(value: &T) -> Result<JsValue, Status> {
-    let text = serde_json::to_string(value)
-        .map_err(|error| Status::internal(format!("the response cannot be shown in its JSON form: {error}")))?;
-    js_sys::JSON::parse(&text).map_err(|error| js_failure("parsing the response's JSON form failed", &error))
+/// Turns proto3 JSON text into JS objects with `JSON.parse`.
+pub(crate) fn parse_json(text: &str) -> Result<JsValue, Status> {
+    js_sys::JSON::parse(text).map_err(|error| js_failure("parsing the response's JSON form failed", &error))
 }
 
 /// Turns a JS exception caught from a browser API into a status. Every call site that

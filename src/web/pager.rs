@@ -13,13 +13,13 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
-use super::api::{list, optional_signal, promise};
-use super::convert::{input_from_js, js_failure, json_to_js, set, status_to_js};
+use super::api::{list_json, optional_signal, promise};
+use super::convert::{input_from_js, js_failure, parse_json, set, status_to_js};
 use crate::input::Input;
 use crate::options::{CallConfig, ClientConfig};
 use crate::pages::PageWalk;
-use crate::proto::backup::{ListBackupsRequest, ListBackupsResponse};
-use crate::proto::common::PageBasedPaginationRequest;
+use crate::proto::backup::ListBackupsRequest;
+use crate::proto::common::{PageBasedPaginationRequest, PageBasedPaginationResponse};
 use crate::request::invalid;
 use crate::status::Status;
 
@@ -76,28 +76,22 @@ impl PagerState {
     }
 
     /// Fetches one page with the pager's request and page size.
-    async fn fetch(
-        &self,
-        page: i64,
-        signal: Option<&AbortSignal>,
-    ) -> Result<ListBackupsResponse, Status> {
-        let config = self.config.clone().ok_or_else(|| {
-            Status::failed_precondition(
-                "this pager has no client; create pagers with client.pager()",
-            )
-        })?;
+    async fn fetch(&self, page: i64, signal: Option<&AbortSignal>) -> Result<Page, Status> {
+        let config = self
+            .config
+            .clone()
+            .ok_or_else(|| Status::failed_precondition("this pager has no client; create pagers with client.pager()"))?;
         let mut request = self.request.clone();
-        request.pagination = Some(PageBasedPaginationRequest {
-            page_number: page,
-            page_size: self.page_size,
-        });
-        list(config, CallConfig::default(), signal, request).await
+        request.pagination = Some(PageBasedPaginationRequest { page_number: page, page_size: self.page_size });
+        let value = parse_json(&list_json(config, CallConfig::default(), signal, request).await?)?;
+        let pagination = pagination_from_js(&value);
+        Ok(Page { value, pagination })
     }
 
     /// Fetches a page and moves the cursor to it.
     async fn move_to(&self, page: i64) -> Result<JsValue, Status> {
         let response = self.fetch(page, None).await?;
-        let pagination = response.pagination.clone().unwrap_or_default();
+        let pagination = &response.pagination;
         *self.cursor.borrow_mut() = Cursor {
             current_page: Some(page),
             total_pages: Some(pagination.total_pages),
@@ -105,7 +99,7 @@ impl PagerState {
             next_page: Some(pagination.next_page),
             prev_page: Some(pagination.prev_page),
         };
-        json_to_js(&response)
+        Ok(response.value)
     }
 
     /// Queues a cursor operation behind the ones already queued.
@@ -195,17 +189,19 @@ impl PagerState {
                     return Err(status_to_js(&status));
                 }
             };
-            if let Err(status) = walk.record(page, response.pagination.as_ref()) {
+            if let Err(status) = walk.record(page, Some(&response.pagination)) {
                 abort_and_drain(&mut window, controller).await;
                 return Err(status_to_js(&status));
             }
 
-            let page_backups: Array = json_to_js(&response.backups).map_err(|status| status_to_js(&status))?.unchecked_into(); // a Vec serializes to an array.
-            for backup in page_backups.iter() {
-                backups.push(&backup);
+            let page_backups = js_sys::Reflect::get(&response.value, &"backups".into()).unwrap_or(JsValue::UNDEFINED);
+            if let Some(page_backups) = page_backups.dyn_ref::<Array>() {
+                for backup in page_backups.iter() {
+                    backups.push(&backup);
+                }
             }
             if let Some(callback) = &options.on_progress {
-                let total_records = response.pagination.as_ref().map_or(0, |pagination| pagination.total_records);
+                let total_records = response.pagination.total_records;
                 let progress = Object::new();
                 set(&progress, "pagesDone", &JsValue::from(walk.pages_done() as f64));
                 set(&progress, "totalPages", &JsValue::from(walk.announced_pages().unwrap_or_default() as f64));
@@ -223,13 +219,40 @@ impl PagerState {
     }
 }
 
-type PageFuture<'a> = Pin<Box<dyn Future<Output = Result<ListBackupsResponse, Status>> + 'a>>;
+/// One page in its JS form, with its pagination read back for the pager's checks.
+struct Page {
+    value: JsValue,
+    pagination: PageBasedPaginationResponse,
+}
+
+/// Reads `pagination` of a ListBackupsResponse in its proto3 JSON form, where the int64
+/// values are decimal strings and zero values are left out.
+fn pagination_from_js(response: &JsValue) -> PageBasedPaginationResponse {
+    let pagination = js_sys::Reflect::get(response, &"pagination".into()).unwrap_or(JsValue::UNDEFINED);
+    let read = |name: &str| -> i64 {
+        js_sys::Reflect::get(&pagination, &name.into())
+            .ok()
+            .and_then(|value| value.as_string())
+            .and_then(|text| text.parse().ok())
+            .unwrap_or(0)
+    };
+    PageBasedPaginationResponse {
+        total_records: read("totalRecords"),
+        current_page: read("currentPage"),
+        page_size: read("pageSize"),
+        total_pages: read("totalPages"),
+        next_page: read("nextPage"),
+        prev_page: read("prevPage"),
+    }
+}
+
+type PageFuture<'a> = Pin<Box<dyn Future<Output = Result<Page, Status>> + 'a>>;
 
 /// One page fetch in flight, and its outcome once known.
 struct PageSlot<'a> {
     page: i64,
     future: PageFuture<'a>,
-    outcome: Option<Result<ListBackupsResponse, Status>>,
+    outcome: Option<Result<Page, Status>>,
 }
 
 impl<'a> PageSlot<'a> {
@@ -240,7 +263,7 @@ impl<'a> PageSlot<'a> {
 
 /// Polls every fetch in the window and returns the first page's outcome once it is known,
 /// so pages come out in order while later ones load.
-async fn next_in_order(window: &mut VecDeque<PageSlot<'_>>) -> Result<ListBackupsResponse, Status> {
+async fn next_in_order(window: &mut VecDeque<PageSlot<'_>>) -> Result<Page, Status> {
     poll_fn(|cx| {
         for slot in window.iter_mut().filter(|slot| slot.outcome.is_none()) {
             if let Poll::Ready(outcome) = slot.future.as_mut().poll(cx) {
