@@ -38,6 +38,7 @@ impl Input {
             }
             Input::String(value) => format!("a string ({})", quote(value)),
             Input::LongString(units) => format!("a string of {units} characters"),
+            Input::Array(items) if items.len() == 1 => "an array of 1 item".to_owned(),
             Input::Array(items) => format!("an array of {} items", items.len()),
             Input::Object(_) => "an object".to_owned(),
             Input::Other(description) => description.clone(),

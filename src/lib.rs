@@ -21,7 +21,7 @@ pub mod transport;
 mod web;
 
 #[cfg(target_arch = "wasm32")]
-pub use web::api::{BackupClient, BackupPager};
+pub use web::api::{decode_list_backups_response, BackupClient, BackupPager};
 pub use code::Code;
 
 /// Messages and the BackupService client generated from `proto/`, in modules that

@@ -62,20 +62,41 @@ const CLIENT_OPTIONS: [&str; 7] = [
 ];
 const CALL_OPTIONS: [&str; 3] = ["timeoutMs", "signal", "headers"];
 
-/// Header names that the client sets itself or that browsers do not let a page set.
-const RESERVED_HEADERS: [&str; 12] = [
+/// Header names that the client sets itself.
+const RESERVED_HEADERS: [&str; 7] = [
     "content-type",
-    "content-length",
     "x-grpc-web",
     "x-user-agent",
     "grpc-timeout",
     "grpc-encoding",
     "grpc-accept-encoding",
     "te",
-    "host",
+];
+
+/// Header names that browsers do not let a page set: fetch drops them without an error.
+/// The list is the Fetch standard's forbidden request-header names; names starting with
+/// `proxy-` or `sec-` are forbidden too.
+const FORBIDDEN_HEADERS: [&str; 20] = [
+    "accept-charset",
+    "accept-encoding",
+    "access-control-request-headers",
+    "access-control-request-method",
     "connection",
+    "content-length",
+    "cookie",
+    "cookie2",
+    "date",
+    "dnt",
+    "expect",
+    "host",
+    "keep-alive",
+    "origin",
+    "referer",
+    "set-cookie",
+    "trailer",
     "transfer-encoding",
-    "user-agent",
+    "upgrade",
+    "via",
 ];
 
 fn reject_unknown_options(
@@ -137,16 +158,28 @@ fn is_absolute_http_url(text: &str) -> bool {
         Some((host, port)) if !port.contains(']') => (host, Some(port)),
         _ => (authority, None),
     };
-    let port_ok = port.is_none_or(|port| !port.is_empty() && port.len() <= 5 && port.bytes().all(|byte| byte.is_ascii_digit()));
-    !host.is_empty() && port_ok
+    let port_ok = port.is_none_or(|port| port.parse::<u16>().is_ok_and(|number| number > 0));
+    let host_ok = if let Some(literal) = host.strip_prefix('[') {
+        literal.strip_suffix(']').is_some_and(|address| !address.is_empty() && address.bytes().all(|byte| byte.is_ascii_hexdigit() || byte == b':' || byte == b'.'))
+    } else {
+        host.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'.')
+    };
+    !host.is_empty() && host_ok && port_ok
 }
 
 /// Validates a string that goes out as a header value: no line breaks, only characters
 /// that HTTP header values can carry. The value itself is never put in the message,
 /// because it may be a secret.
 fn parse_header_text(field: &str, value: &Input) -> Result<String, Status> {
-    let Input::String(text) = value else {
-        return Err(invalid(format!("{field} must be a string, got {}", describe_secret(value))));
+    let text = match value {
+        Input::String(text) => text,
+        Input::LongString(units) => {
+            return Err(invalid(format!(
+                "{field} is {units} characters long; header values are at most {} characters",
+                crate::input::MAX_STRING_UNITS
+            )))
+        }
+        other => return Err(invalid(format!("{field} must be a string, got {}", describe_secret(other)))),
     };
     if text.contains(['\r', '\n']) {
         return Err(invalid(format!("{field} contains a line break, which HTTP headers cannot carry; remove it")));
@@ -181,12 +214,14 @@ fn parse_headers(field: &str, value: &Input) -> Result<Vec<(String, String)>, St
                 "{field} has an invalid header name \"{key}\"; use letters, digits and '-'"
             )));
         }
-        if RESERVED_HEADERS.contains(&lower.as_str())
-            || lower.starts_with("grpc-")
-            || lower.starts_with(':')
-        {
+        if RESERVED_HEADERS.contains(&lower.as_str()) || lower.starts_with("grpc-") {
             return Err(invalid(format!(
                 "{field} sets \"{key}\", which the client sets itself; remove it"
+            )));
+        }
+        if FORBIDDEN_HEADERS.contains(&lower.as_str()) || lower.starts_with("proxy-") || lower.starts_with("sec-") {
+            return Err(invalid(format!(
+                "{field} sets \"{key}\", which browsers do not let a page send; remove it"
             )));
         }
         if value.is_absent() {
@@ -373,6 +408,10 @@ mod tests {
             "https://host/?q=1",
             "https://host/#x",
             "http://ho st",
+            "http://127.0.0.1:99999",
+            "http://host:0",
+            "http://%41",
+            "http://[zz]",
         ] {
             assert!(
                 client_error(url, Input::Undefined).starts_with("baseUrl"),
@@ -403,6 +442,27 @@ mod tests {
             message.contains("headers[\"x-a\"] contains a line break"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn valid_hosts_are_accepted() {
+        for url in ["http://127.0.0.1:8080", "https://pds.example.com/grpc/", "http://[::1]:8080", "HTTPS://Host-1.example.com"] {
+            assert!(parse_base_url(&string(url)).is_ok(), "{url}");
+        }
+    }
+
+    #[test]
+    fn forbidden_headers_are_rejected() {
+        for name in ["cookie", "Referer", "origin", "proxy-authorization", "sec-fetch-mode"] {
+            let message = client_error("http://h", object(&[("headers", object(&[(name, string("x"))]))]));
+            assert!(message.contains("browsers do not let a page send"), "{name}: {message}");
+        }
+    }
+
+    #[test]
+    fn long_token_names_its_length() {
+        let message = client_error("http://h", object(&[("token", Input::LongString(1 << 20))]));
+        assert!(message.starts_with("token is 1048576 characters long"), "{message}");
     }
 
     #[test]

@@ -51,7 +51,7 @@ pub(crate) fn parse_id(field: &str, value: &Input) -> Result<String, Status> {
     }
     if text.chars().any(char::is_control) {
         return Err(invalid(format!(
-            "{field} {} contains a control character", crate::input::quote(text)
+            "{field} {} contains a control character; remove it", crate::input::quote(text)
         )));
     }
     Ok(text.clone())

@@ -29,6 +29,9 @@ export function collectPages(pager) {
 export function isError(value) { return value instanceof Error; }
 export function json(value) { return JSON.parse(value); }
 export function fetchCatalog(url) { return fetch(url + '/devserver/catalog.json').then((r) => r.json()); }
+export function abortLater(controller, ms, message) { setTimeout(() => controller.abort(new Error(message)), ms); }
+export function timeoutSignal(ms) { return AbortSignal.timeout(ms); }
+export function throwingProgress() { return { onProgress: () => { throw new Error('progress boom'); } }; }
 ")]
 extern "C" {
     #[wasm_bindgen(js_name = collectPages)]
@@ -38,6 +41,12 @@ extern "C" {
     fn json(text: &str) -> JsValue;
     #[wasm_bindgen(js_name = fetchCatalog)]
     fn fetch_catalog(url: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = abortLater)]
+    fn abort_later(controller: &web_sys::AbortController, ms: u32, message: &str);
+    #[wasm_bindgen(js_name = timeoutSignal)]
+    fn timeout_signal(ms: u32) -> JsValue;
+    #[wasm_bindgen(js_name = throwingProgress)]
+    fn throwing_progress() -> JsValue;
 }
 
 fn get(value: &JsValue, path: &str) -> JsValue {
@@ -417,4 +426,47 @@ async fn all_stops_on_abort() {
     controller.abort();
     let error = failure(pending).await;
     assert_eq!(text(&error, "codeName"), "CANCELLED");
+}
+
+#[wasm_bindgen_test]
+async fn all_abort_keeps_caller_reason() {
+    let controller = web_sys::AbortController::new().unwrap();
+    let options = Object::new();
+    Reflect::set(&options, &"signal".into(), &controller.signal()).unwrap();
+    let slow = BackupClient::new(SLOW_SERVER_URL.into(), JsValue::UNDEFINED).unwrap();
+    let pending = slow.pager(JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap().all(options.into());
+    abort_later(&controller, 100, "user left page");
+    let error = failure(pending).await;
+    assert_eq!(text(&error, "codeName"), "CANCELLED");
+    assert!(text(&error, "message").ends_with("user left page"), "{}", text(&error, "message"));
+}
+
+#[wasm_bindgen_test]
+async fn throwing_progress_is_grpc_error() {
+    let pager = client().pager(JsValue::UNDEFINED, json(r#"{"pageSize": 1000}"#)).unwrap();
+    let error = failure(pager.all(throwing_progress())).await;
+    assert!(is_error(&error));
+    assert_eq!(text(&error, "name"), "GrpcError");
+    assert_eq!(text(&error, "codeName"), "UNKNOWN");
+    assert_eq!(text(&get(&error, "cause"), "message"), "progress boom");
+}
+
+#[wasm_bindgen_test]
+async fn timeout_signal_is_deadline_exceeded() {
+    let options = Object::new();
+    Reflect::set(&options, &"signal".into(), &timeout_signal(100)).unwrap();
+    let slow = BackupClient::new(SLOW_SERVER_URL.into(), JsValue::UNDEFINED).unwrap();
+    let error = failure(slow.list_backups(JsValue::UNDEFINED, options.into())).await;
+    assert_eq!(text(&error, "codeName"), "DEADLINE_EXCEEDED");
+}
+
+#[wasm_bindgen_test]
+fn decode_rejects_non_bytes() {
+    for value in [JsValue::NULL, JsValue::from(5), JsValue::from_str("abc")] {
+        let error = pds_backup_web::decode_list_backups_response(value).err().expect("rejected");
+        assert_eq!(get(&error, "code"), 3);
+        assert!(text(&error, "message").contains("bytes must be a Uint8Array"), "{}", text(&error, "message"));
+    }
+    let empty = pds_backup_web::decode_list_backups_response(js_sys::Uint8Array::new_with_length(0).into()).unwrap();
+    assert!(get(&empty, "backups").is_undefined());
 }

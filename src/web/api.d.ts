@@ -67,10 +67,11 @@ export interface PagerOptions {
 /** Options of `pager.all(options)`. */
 export interface PagerAllOptions {
   /**
-   * Called after each page. An exception that it throws stops the walk and rejects
-   * `all()` with that exception.
+   * Called after each page. When it returns a promise, the walk waits for it. An exception
+   * that it throws, or a rejection of its promise, stops the walk and rejects `all()` with
+   * a `GrpcError` of code `UNKNOWN` whose `cause` is the thrown value.
    */
-  onProgress?: (progress: PagerProgress) => void;
+  onProgress?: (progress: PagerProgress) => void | Promise<void>;
   /** Aborts the walk: the fetches are cut and `all()` rejects with `Code.CANCELLED`. */
   signal?: AbortSignal;
   /** Pages fetched at once, from 1 to 16; they are still checked and collected in order. Default: 6. */

@@ -81,10 +81,24 @@ fn install_pager_iterator() {
 /// Decodes a serialized `ListBackupsResponse` (protobuf binary, without grpc-web framing)
 /// into its proto3 JSON form, the same value `listBackups` resolves to.
 ///
-/// Throws a GrpcError with code INTERNAL when the bytes are not a valid message.
+/// Throws a GrpcError with code INVALID_ARGUMENT when `bytes` is not a `Uint8Array` or an
+/// `ArrayBuffer`, and with code INTERNAL when the bytes are not a valid message.
 #[wasm_bindgen(js_name = decodeListBackupsResponse, unchecked_return_type = "ListBackupsResponse")]
-pub fn decode_list_backups_response(bytes: &[u8]) -> Result<JsValue, JsValue> {
-    let json = to_json::<ListBackupsResponse>(bytes).map_err(|status| status_to_js(&status))?;
+pub fn decode_list_backups_response(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+) -> Result<JsValue, JsValue> {
+    let bytes = if let Some(array) = bytes.dyn_ref::<js_sys::Uint8Array>() {
+        array.to_vec()
+    } else if let Some(buffer) = bytes.dyn_ref::<js_sys::ArrayBuffer>() {
+        js_sys::Uint8Array::new(buffer).to_vec()
+    } else {
+        let status = invalid(format!(
+            "bytes must be a Uint8Array or an ArrayBuffer holding a serialized ListBackupsResponse, got {}",
+            input_from_js(&bytes).describe()
+        ));
+        return Err(status_to_js(&status));
+    };
+    let json = to_json::<ListBackupsResponse>(&bytes).map_err(|status| status_to_js(&status))?;
     parse_json(&json).map_err(|status| status_to_js(&status))
 }
 

@@ -125,17 +125,20 @@ where
     }
 }
 
-/// Builds the CANCELLED status of a call whose signal fired, with the abort reason if any.
-fn cancelled(signal: &AbortSignal) -> Status {
+/// Builds the status of a call whose signal fired: CANCELLED with the abort reason, or
+/// DEADLINE_EXCEEDED when the reason is a TimeoutError, as from `AbortSignal.timeout()`.
+pub(crate) fn cancelled(signal: &AbortSignal) -> Status {
     let reason = signal.reason();
     if reason.is_undefined() {
-        Status::cancelled("the call was aborted through its AbortSignal")
-    } else {
-        Status::cancelled(format!(
-            "the call was aborted through its AbortSignal: {}",
-            describe_js_error(&reason)
-        ))
+        return Status::cancelled("the call was aborted through its AbortSignal");
     }
+    let name = js_sys::Reflect::get(&reason, &"name".into()).ok().and_then(|name| name.as_string());
+    let description = describe_js_error(&reason);
+    if name.as_deref() == Some("TimeoutError") {
+        // AbortSignal.timeout() aborts with a TimeoutError: the caller set a deadline.
+        return Status::deadline_exceeded(format!("the call's AbortSignal timed out: {description}"));
+    }
+    Status::cancelled(format!("the call was aborted through its AbortSignal: {description}"))
 }
 
 /// Waits `delay_ms` milliseconds, or less if `signal` aborts first.

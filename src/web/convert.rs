@@ -79,7 +79,8 @@ fn object_input(value: &JsValue, depth: usize) -> Input {
     let constructor = constructor_name(value);
     if !matches!(constructor.as_deref(), None | Some("Object")) {
         let name = constructor.unwrap_or_default();
-        let article = if name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        // "a URL", "a Uint8Array": names that start with U are read with a "you" sound.
+        let article = if name.starts_with(['A', 'E', 'I', 'O']) {
             "an"
         } else {
             "a"

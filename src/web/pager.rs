@@ -14,7 +14,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
 use super::api::{list_json, optional_signal, promise};
-use super::convert::{input_from_js, js_failure, parse_json, set, status_to_js};
+use super::call::cancelled;
+use super::convert::{describe_js_error, input_from_js, js_failure, parse_json, set, status_to_js};
 use crate::input::Input;
 use crate::options::{CallConfig, ClientConfig};
 use crate::pages::PageWalk;
@@ -153,7 +154,13 @@ impl PagerState {
         promise(Box::pin(async move {
             let options = parsed.map_err(|status| status_to_js(&status))?;
             let link = SignalLink::new(options.signal.as_ref()).map_err(|status| status_to_js(&status))?;
-            self.collect_all(&options, &link.controller).await
+            let result = self.collect_all(&options, &link.controller).await;
+            match &options.signal {
+                // The pages were cut through the link, whose abort reason is the event;
+                // the caller's own reason is the one to report.
+                Some(signal) if result.is_err() && signal.aborted() => Err(status_to_js(&cancelled(signal))),
+                _ => result,
+            }
         }))
     }
 
@@ -207,10 +214,9 @@ impl PagerState {
                 set(&progress, "totalPages", &JsValue::from(walk.announced_pages().unwrap_or_default() as f64));
                 set(&progress, "backupsDone", &JsValue::from(backups.length()));
                 set(&progress, "totalRecords", &JsValue::from(total_records as f64));
-                // An exception thrown by the callback rejects the promise as it is.
-                if let Err(thrown) = callback.call1(&JsValue::UNDEFINED, &progress) {
+                if let Err(error) = report_progress(callback, &progress).await {
                     abort_and_drain(&mut window, controller).await;
-                    return Err(thrown);
+                    return Err(error);
                 }
             }
         }
@@ -288,6 +294,23 @@ async fn drain(window: &mut VecDeque<PageSlot<'_>>) {
     while !window.is_empty() {
         let _ = next_in_order(window).await;
     }
+}
+
+/// Calls `onProgress` and waits for the promise it returns, if any. An exception or a
+/// rejection stops the walk with a GrpcError of code UNKNOWN whose `cause` is the thrown
+/// value.
+async fn report_progress(callback: &Function, progress: &Object) -> Result<(), JsValue> {
+    let outcome = match callback.call1(&JsValue::UNDEFINED, progress) {
+        Ok(returned) if returned.has_type::<Promise>() => JsFuture::from(returned.unchecked_into::<Promise>()).await.map(drop),
+        Ok(_) => Ok(()),
+        Err(thrown) => Err(thrown),
+    };
+    outcome.map_err(|thrown| {
+        let status = Status::unknown(format!("onProgress threw \"{}\", so all() stopped", describe_js_error(&thrown)));
+        let error = status_to_js(&status);
+        set(&error, "cause", &thrown);
+        error
+    })
 }
 
 /// Stops the page fetches in flight, whose outcome no longer matters, and waits for them
