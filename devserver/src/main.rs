@@ -61,8 +61,9 @@ struct Args {
     addr: SocketAddr,
 
     /// Token that every RPC must send as `authorization: Bearer <TOKEN>`. Calls without it
-    /// fail with UNAUTHENTICATED. [default: none, RPCs need no token]
-    #[arg(long, value_name = "TOKEN", value_parser = parse_token)]
+    /// fail with UNAUTHENTICATED. The environment variable keeps the token off the command
+    /// line, where `ps` shows it. [default: none, RPCs need no token]
+    #[arg(long, value_name = "TOKEN", value_parser = parse_token, env = "PDS_DEVSERVER_AUTH_TOKEN", hide_env_values = true)]
     token: Option<String>,
 
     /// Number of seeded backups, 0 to 1000000.

@@ -59,7 +59,7 @@ where
         Box::pin(async move {
             let response = response.await?;
             if let Some(code) = grpc_status(response.headers()) {
-                call.finish(code);
+                call.finish(code, grpc_message(response.headers()));
             }
             Ok(response.map(|inner| LoggedBody { inner, call }))
         })
@@ -92,7 +92,9 @@ impl CallRecord {
         }
     }
 
-    fn finish(&mut self, code: Code) {
+    /// Logs the call once, with the grpc-message of a failed call, which names the ids
+    /// involved.
+    fn finish(&mut self, code: Code, message: Option<String>) {
         if self.logged {
             return;
         }
@@ -103,6 +105,7 @@ impl CallRecord {
             code_number = code as i32,
             duration_ms = format_args!("{:.3}", self.started.elapsed().as_secs_f64() * 1000.0),
             account_id = self.account_id.as_deref().unwrap_or("-"),
+            grpc_message = message.as_deref().unwrap_or("-"),
             "rpc"
         );
     }
@@ -120,6 +123,13 @@ impl Drop for CallRecord {
             );
         }
     }
+}
+
+/// Returns the grpc-message in `headers` as sent, percent-encoded.
+fn grpc_message(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("grpc-message")
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
 }
 
 /// Returns the gRPC status code in `headers`, which are response headers or trailers.
@@ -152,8 +162,10 @@ where
         let this = self.project();
         let frame = std::task::ready!(this.inner.poll_frame(cx));
         if let Some(Ok(frame)) = &frame {
-            if let Some(code) = frame.trailers_ref().and_then(grpc_status) {
-                this.call.finish(code);
+            if let Some(trailers) = frame.trailers_ref() {
+                if let Some(code) = grpc_status(trailers) {
+                    this.call.finish(code, grpc_message(trailers));
+                }
             }
         }
         Poll::Ready(frame)
@@ -191,7 +203,7 @@ mod tests {
         let mut record = CallRecord::start(&request);
         assert_eq!(record.method, "GetBackup");
         assert_eq!(record.account_id.as_deref(), Some("acct-1"));
-        record.finish(Code::Ok);
+        record.finish(Code::Ok, None);
         assert!(record.logged);
     }
 
@@ -207,6 +219,6 @@ mod tests {
             record.account_id.as_ref().map(String::len),
             Some(MAX_ACCOUNT_CHARS)
         );
-        record.finish(Code::Ok);
+        record.finish(Code::Ok, None);
     }
 }
