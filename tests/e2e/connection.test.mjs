@@ -104,7 +104,7 @@ describe("cross-origin endpoint", () => {
 describe("bearer token", () => {
   test("missing token is rejected", async () => {
     const { page, context } = await openDashboard(browser, `${tokenServer.url}/`);
-    assert.equal(await page.textContent("#error [data-error-title]"), "The endpoint rejected the bearer token.");
+    assert.equal(await page.textContent("#error [data-error-title]"), "The endpoint requires a valid bearer token.");
     assert.equal(await page.textContent("#error [data-error-code]"), "UNAUTHENTICATED (16)");
     assert.equal(await page.isVisible("#token"), true, "the connection form opens");
     await context.close();

@@ -43,7 +43,7 @@ export function describeError(error, endpoint) {
     case CODE.UNAUTHENTICATED:
       return {
         ...base,
-        title: "The endpoint rejected the bearer token.",
+        title: "The endpoint requires a valid bearer token.",
         hint: "Enter a valid token under Connection and select Connect.",
       };
     case CODE.PERMISSION_DENIED:
