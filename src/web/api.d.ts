@@ -71,7 +71,7 @@ export interface PagerAllOptions {
    * that it throws, or a rejection of its promise, stops the walk and rejects `all()` with
    * a `GrpcError` of code `UNKNOWN` whose `cause` is the thrown value.
    */
-  onProgress?: (progress: PagerProgress) => void | Promise<void>;
+  onProgress?: (progress: PagerProgress) => unknown;
   /** Aborts the walk: the fetches are cut and `all()` rejects with `Code.CANCELLED`. */
   signal?: AbortSignal;
   /** Pages fetched at once, from 1 to 16; they are still checked and collected in order. Default: 6. */
