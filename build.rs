@@ -54,7 +54,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
 
     // Timestamps use the crate's own type, which prints RFC 3339 with a `Z` suffix as
-    // the proto3 JSON mapping requires; the other well-known types come from pbjson-types.
+    // the proto3 JSON mapping requires. The other well-known types come from pbjson-types.
     let mut config = prost_build::Config::new();
     // Maps are BTreeMaps, so labels and annotations print in sorted key order, the same
     // on every run, and the module carries no hash table code for them.

@@ -51,22 +51,21 @@ const NAMES: [(Code, &str); 17] = [
 ];
 
 impl Code {
-    /// The code with this number, or `None` outside 0 to 16.
+    /// Returns the code with this number, or `None` outside 0 to 16.
     pub fn from_number(number: u32) -> Option<Code> {
         NAMES.get(number as usize).map(|(code, _)| *code)
     }
 
-    /// The canonical name, such as `"NOT_FOUND"`.
+    /// Returns the canonical name, such as `"NOT_FOUND"`.
     pub fn name(self) -> &'static str {
         NAMES[self as usize].1
     }
 
     /// Maps the HTTP status of a response that carries no `grpc-status` to a gRPC code.
     ///
-    /// The table follows the grpc-web protocol text (PROTOCOL-WEB.md in grpc/grpc) and the
-    /// HTTP-to-gRPC mapping (doc/http-grpc-status-mapping.md in grpc/grpc), except that 400
-    /// maps to UNKNOWN like every status the table does not name: a 400 from a proxy says
-    /// nothing about the server's own handling of the call.
+    /// The table is gRPC's HTTP-to-gRPC status mapping, as tonic 0.14's `infer_grpc_status`
+    /// also applies it, except that 400 maps to UNKNOWN like every status the table does not
+    /// name. A 400 from a proxy tells nothing about the server's own handling of the call.
     pub fn from_http_status(status: u16) -> Code {
         match status {
             // The endpoint wants credentials that the call did not carry.

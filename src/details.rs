@@ -164,7 +164,7 @@ pub(crate) fn details_json(bytes: &[u8]) -> String {
     out
 }
 
-/// The retry delay of the first `RetryInfo` detail, in milliseconds.
+/// Returns the retry delay of the first `RetryInfo` detail, in milliseconds.
 pub(crate) fn retry_delay_ms(bytes: &[u8]) -> Option<f64> {
     let status = <RpcStatus as prost::Message>::decode(bytes).ok()?;
     status.details.iter().find_map(|any| {

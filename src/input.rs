@@ -1,7 +1,7 @@
 //! A plain model of a JS value, so request and option validation runs and is tested
 //! natively. The wasm layer builds it from a `JsValue`.
 
-/// A JS value as validation sees it.
+/// A JS value in the form that validation reads.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Input {
     Undefined,
@@ -50,7 +50,7 @@ impl Input {
         matches!(self, Input::Undefined | Input::Null)
     }
 
-    /// The entries of a plain object, or `None` for anything else.
+    /// Returns the entries of a plain object, or `None` for anything else.
     pub(crate) fn entries(&self) -> Option<&[(String, Input)]> {
         match self {
             Input::Object(entries) => Some(entries),

@@ -18,7 +18,7 @@ impl Metadata {
         self.append(name, value);
     }
 
-    /// The first value of `name`.
+    /// Returns the first value of `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.entries.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
     }
@@ -33,7 +33,7 @@ impl Metadata {
         self.entries.extend(other.entries);
     }
 
-    /// The pairs in order.
+    /// Returns the pairs in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.entries.iter().map(|(name, value)| (name.as_str(), value.as_str()))
     }
@@ -48,7 +48,7 @@ impl Metadata {
         self.entries.len()
     }
 
-    /// The pairs with repeated names joined by ", ", as `Headers.get` joins them.
+    /// Returns the pairs with repeated names joined by ", ", as `Headers.get` joins them.
     pub fn joined(&self) -> Vec<(String, String)> {
         let mut joined: Vec<(String, String)> = Vec::with_capacity(self.entries.len());
         for (name, value) in &self.entries {

@@ -16,7 +16,7 @@ pub(crate) struct PageWalk {
 }
 
 impl PageWalk {
-    /// The page to request next, or `None` when the walk is over.
+    /// Returns the page to request next, or `None` when the walk is over.
     pub(crate) fn next_page(&self) -> Option<i64> {
         if self.finished {
             None

@@ -14,7 +14,7 @@ use crate::proto::common::{sort_by, sort_order, PageBasedPaginationRequest, Sort
 /// Maximum length of a backup id or filter id, in bytes. Real ids are 36-byte UUIDs.
 pub(crate) const MAX_ID_BYTES: usize = 1024;
 
-/// The largest integer that a JS number holds exactly (2^53 - 1).
+/// The largest integer that a JS number represents exactly (2^53 - 1).
 pub(crate) const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 /// Builds an INVALID_ARGUMENT status.

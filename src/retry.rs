@@ -79,7 +79,7 @@ impl RetryPolicy {
         Ok(Some(policy))
     }
 
-    /// The wait before retry number `retry` (1 for the first retry), in milliseconds.
+    /// Returns the wait before retry number `retry` (1 for the first retry), in milliseconds.
     ///
     /// The backoff doubles with each retry up to `max_backoff_ms`, and `random` (from 0 to
     /// 1) spreads the wait over its upper half, so that clients that failed together do

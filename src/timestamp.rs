@@ -1,6 +1,6 @@
 //! `google.protobuf.Timestamp` with the canonical proto3 JSON form.
 //!
-//! pbjson-types prints Timestamps with a `+00:00` offset. The proto3 JSON mapping asks for
+//! pbjson-types prints Timestamps with a `+00:00` offset. The proto3 JSON mapping requires
 //! RFC 3339 in UTC with a `Z` suffix and 0, 3, 6 or 9 fractional digits, which is what this
 //! type prints. Parsing accepts any RFC 3339 offset and normalizes it to UTC.
 
@@ -217,7 +217,7 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
-/// The proleptic Gregorian date of a day count since 1970-01-01, the inverse of
+/// Returns the proleptic Gregorian date of a day count since 1970-01-01, the inverse of
 /// [`days_from_civil`].
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let days = days + 719_468;

@@ -413,7 +413,7 @@ mod tests {
     }
 }
 
-/// Differential properties: wherever the transcoder answers, it agrees with prost and
+/// Differential properties: wherever the transcoder returns JSON, it agrees with prost and
 /// pbjson, on arbitrary bytes and on arbitrary valid messages.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod properties {

@@ -33,7 +33,8 @@ pub fn encode_frame(request: &impl prost::Message) -> Bytes {
     frame.put_u8(0);
     // A message is far below 4 GiB: the client builds requests from a few short fields.
     frame.put_u32(len as u32);
-    // `encode` fails only when the buffer is too small, and the Vec has the capacity.
+    // `encode` fails only when the buffer is too small, and `with_capacity` reserved
+    // `encoded_len` bytes after the header.
     let _ = request.encode(&mut frame);
     Bytes::from(frame)
 }

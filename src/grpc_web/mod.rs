@@ -1,7 +1,8 @@
-//! The grpc-web protocol: response framing, status handling and the fetch transport.
+//! The grpc-web protocol: response framing and status handling.
 //!
-//! Written from the grpc-web protocol text (PROTOCOL-WEB.md in grpc/grpc). Requests are
-//! sent as `application/grpc-web+proto`; responses may be binary or base64 text.
+//! Requests are sent as `application/grpc-web+proto`. Responses may be binary frames or
+//! the same frames as base64 text (`application/grpc-web-text`), and the status comes in
+//! the headers or in a trailer frame at the end of the body.
 
 pub(crate) mod base64;
 pub(crate) mod frame;

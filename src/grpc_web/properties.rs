@@ -40,7 +40,7 @@ fn read_split(content_type: &str, body: &[u8], cuts: &[usize], max_frame_len: us
     }
 }
 
-/// A valid body: one message frame with `payload`, then a trailer frame with `status`.
+/// Builds a valid body: one message frame with `payload`, then a trailer frame with `status`.
 fn valid_body(payload: &[u8], status: u8) -> Vec<u8> {
     let trailer = format!("grpc-status:{status}\r\ngrpc-message:m%20{status}\r\n");
     let mut body = vec![0];

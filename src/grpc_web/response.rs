@@ -24,7 +24,7 @@ pub(crate) enum Encoding {
     Text,
 }
 
-/// What the status line and headers of a response decide before its body is read.
+/// The outcome of a response's status line and headers, decided before its body is read.
 #[derive(Debug)]
 pub(crate) struct ResponseHead {
     encoding: Encoding,

@@ -139,7 +139,7 @@ impl BackupClient {
         })
     }
 
-    /// The base URL, without a trailing slash.
+    /// Returns the base URL, without a trailing slash.
     #[wasm_bindgen(getter, js_name = baseUrl)]
     pub fn base_url(&self) -> String {
         self.config.base_url.clone()
@@ -308,7 +308,7 @@ impl BackupPager {
         self.state.clone().all(options)
     }
 
-    /// The page fetched last, or `undefined` before the first fetch.
+    /// Returns the page fetched last, or `undefined` before the first fetch.
     #[wasm_bindgen(getter, js_name = currentPage)]
     pub fn current_page(&self) -> Option<f64> {
         self.state.cursor().current_page.map(|page| page as f64)

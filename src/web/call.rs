@@ -49,7 +49,7 @@ enum Stop {
 ///
 /// The call receives the signal of its own `AbortController`, which is aborted when the
 /// deadline passes or the caller's signal fires, so the fetch itself is cut and the server
-/// sees the disconnect. The call is then polled until it has unwound, so no promise
+/// observes the disconnect. The call is then polled until it has unwound, so no promise
 /// callback outlives it.
 pub(crate) async fn run_call<T, F>(
     signal: Option<&AbortSignal>,

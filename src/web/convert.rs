@@ -183,7 +183,7 @@ pub(crate) fn js_failure(context: &str, error: &JsValue) -> Status {
     }
 }
 
-/// The message of a JS error, or the value's string form.
+/// Returns the message of a JS error, or the value's string form.
 pub(crate) fn describe_js_error(error: &JsValue) -> String {
     if let Some(message) = Reflect::get(error, &"message".into())
         .ok()

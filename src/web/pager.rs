@@ -24,7 +24,7 @@ use crate::proto::common::{PageBasedPaginationRequest, PageBasedPaginationRespon
 use crate::request::invalid;
 use crate::status::Status;
 
-/// Where the pager stands, from the last page it fetched.
+/// The pager's position, from the last page it fetched.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Cursor {
     pub(crate) current_page: Option<i64>,
@@ -61,7 +61,7 @@ impl PagerState {
         }
     }
 
-    /// A pager without a client, used once at start-up to reach the class prototype.
+    /// Creates a pager without a client, used once at start-up to reach the class prototype.
     pub(crate) fn placeholder() -> Self {
         Self {
             config: None,
