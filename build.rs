@@ -26,15 +26,27 @@ const SERVICE_PROTO: &str = "public/portworx/pds/backup/apiv1/backup.proto";
 /// The messages that the JS API takes and returns in their proto3 JSON form.
 const TYPESCRIPT_ROOTS: [(&str, Direction); 3] = [
     (".public.portworx.pds.backup.v1.Backup", Direction::Output),
-    (".public.portworx.pds.backup.v1.ListBackupsRequest", Direction::Input),
-    (".public.portworx.pds.backup.v1.ListBackupsResponse", Direction::Output),
+    (
+        ".public.portworx.pds.backup.v1.ListBackupsRequest",
+        Direction::Input,
+    ),
+    (
+        ".public.portworx.pds.backup.v1.ListBackupsResponse",
+        Direction::Output,
+    ),
 ];
 
 /// The messages that the JS API returns, with their Rust types, which get one-pass
 /// transcoders to proto3 JSON.
 const TRANSCODE_ROOTS: [(&str, &str); 2] = [
-    (".public.portworx.pds.backup.v1.Backup", "crate::proto::backup::Backup"),
-    (".public.portworx.pds.backup.v1.ListBackupsResponse", "crate::proto::backup::ListBackupsResponse"),
+    (
+        ".public.portworx.pds.backup.v1.Backup",
+        "crate::proto::backup::Backup",
+    ),
+    (
+        ".public.portworx.pds.backup.v1.ListBackupsResponse",
+        "crate::proto::backup::ListBackupsResponse",
+    ),
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -78,12 +90,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rewritten = 0;
     for package in ["public.portworx.pds.backup.v1", "public.portworx.common.v1"] {
         let path = out_dir.join(format!("{package}.serde.rs"));
-        let (code, count) = enums::print_unknown_enum_values_as_numbers(&std::fs::read_to_string(&path)?);
+        let (code, count) =
+            enums::print_unknown_enum_values_as_numbers(&std::fs::read_to_string(&path)?);
         std::fs::write(&path, code)?;
         rewritten += count;
     }
     if rewritten != 3 {
-        return Err(format!("expected to rewrite 3 enum serializers in pbjson's output, found {rewritten}").into());
+        return Err(format!(
+            "expected to rewrite 3 enum serializers in pbjson's output, found {rewritten}"
+        )
+        .into());
     }
 
     Ok(())

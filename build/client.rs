@@ -17,15 +17,25 @@ impl ServiceGenerator for ClientGenerator {
         let client = format!("{}Client", service.name);
         let module = format!("{}_client", to_snake_case(&service.name));
 
-        let _ = writeln!(buf, "/// Generated grpc-web client of `{}.{}`.", service.package, service.proto_name);
+        let _ = writeln!(
+            buf,
+            "/// Generated grpc-web client of `{}.{}`.",
+            service.package, service.proto_name
+        );
         let _ = writeln!(buf, "pub mod {module} {{");
         write_comments(buf, &service.comments.leading);
         let _ = writeln!(buf, "    #[derive(Clone, Debug)]");
         let _ = writeln!(buf, "    pub struct {client}<T> {{");
         let _ = writeln!(buf, "        transport: T,");
         let _ = writeln!(buf, "    }}\n");
-        let _ = writeln!(buf, "    impl<T: crate::transport::UnaryTransport> {client}<T> {{");
-        let _ = writeln!(buf, "        /// Creates a client that sends every call through `transport`.");
+        let _ = writeln!(
+            buf,
+            "    impl<T: crate::transport::UnaryTransport> {client}<T> {{"
+        );
+        let _ = writeln!(
+            buf,
+            "        /// Creates a client that sends every call through `transport`."
+        );
         let _ = writeln!(buf, "        pub fn new(transport: T) -> Self {{");
         let _ = writeln!(buf, "            Self {{ transport }}");
         let _ = writeln!(buf, "        }}");
@@ -44,7 +54,10 @@ fn write_method(buf: &mut String, service: &Service, method: &Method) {
         service.proto_name,
         method.proto_name
     );
-    let path = format!("/{}.{}/{}", service.package, service.proto_name, method.proto_name);
+    let path = format!(
+        "/{}.{}/{}",
+        service.package, service.proto_name, method.proto_name
+    );
     let input = qualify(&method.input_type);
     let output = qualify(&method.output_type);
 
@@ -55,11 +68,18 @@ fn write_method(buf: &mut String, service: &Service, method: &Method) {
         "        pub async fn {}(&self, request: {input}) -> Result<{output}, crate::status::Status> {{",
         method.name
     );
-    let _ = writeln!(buf, "            self.transport.unary(\"{path}\", request).await");
+    let _ = writeln!(
+        buf,
+        "            self.transport.unary(\"{path}\", request).await"
+    );
     let _ = writeln!(buf, "        }}");
 
     buf.push('\n');
-    let _ = writeln!(buf, "        /// Like [`Self::{}`], but returns the response as proto3 JSON text.", method.name);
+    let _ = writeln!(
+        buf,
+        "        /// Like [`Self::{}`], but returns the response as proto3 JSON text.",
+        method.name
+    );
     let _ = writeln!(
         buf,
         "        pub async fn {}_json(&self, request: {input}) -> Result<String, crate::status::Status> {{",
@@ -69,7 +89,10 @@ fn write_method(buf: &mut String, service: &Service, method: &Method) {
         buf,
         "            let payload = self.transport.send(\"{path}\", crate::transport::encode_frame(&request)).await?;"
     );
-    let _ = writeln!(buf, "            crate::transcode::to_json::<{output}>(&payload)");
+    let _ = writeln!(
+        buf,
+        "            crate::transcode::to_json::<{output}>(&payload)"
+    );
     let _ = writeln!(buf, "        }}");
 }
 

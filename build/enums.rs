@@ -38,10 +38,13 @@ fn rewrite_at(lines: &[&str], index: usize) -> Option<String> {
     let conversion = first.strip_prefix("let v = ")?;
     let (enum_type, field) = conversion.split_once("::try_from(")?;
     let field = field.strip_suffix(')')?;
-    if !second.starts_with(".map_err(|_| serde::ser::Error::custom(format!(\"Invalid variant {}\"") {
+    if !second.starts_with(".map_err(|_| serde::ser::Error::custom(format!(\"Invalid variant {}\"")
+    {
         return None;
     }
-    let json_name = third.strip_prefix("struct_ser.serialize_field(")?.strip_suffix(", &v)?;")?;
+    let json_name = third
+        .strip_prefix("struct_ser.serialize_field(")?
+        .strip_suffix(", &v)?;")?;
 
     let indent = &lines[index][..lines[index].len() - first.len()];
     Some(format!(

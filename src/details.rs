@@ -153,7 +153,11 @@ pub(crate) struct LocalizedMessage {
 /// bytes give `[]`, so the code and the message of the error still reach the caller.
 pub(crate) fn details_json(bytes: &[u8]) -> String {
     let mut out = String::from("[");
-    let status = if bytes.is_empty() { None } else { <RpcStatus as prost::Message>::decode(bytes).ok() };
+    let status = if bytes.is_empty() {
+        None
+    } else {
+        <RpcStatus as prost::Message>::decode(bytes).ok()
+    };
     for (index, any) in status.iter().flat_map(|status| &status.details).enumerate() {
         if index > 0 {
             out.push(',');
@@ -224,17 +228,21 @@ fn write_any(out: &mut String, any: &Any) {
             });
         }),
         "google.rpc.BadRequest" => decode::<BadRequest>(value).map(|info| {
-            object.objects("fieldViolations", &info.field_violations, |item, violation| {
-                item.string("field", &violation.field);
-                item.string("description", &violation.description);
-                item.string("reason", &violation.reason);
-                if let Some(localized) = &violation.localized_message {
-                    let mut nested = item.object("localizedMessage");
-                    nested.string("locale", &localized.locale);
-                    nested.string("message", &localized.message);
-                    nested.finish();
-                }
-            });
+            object.objects(
+                "fieldViolations",
+                &info.field_violations,
+                |item, violation| {
+                    item.string("field", &violation.field);
+                    item.string("description", &violation.description);
+                    item.string("reason", &violation.reason);
+                    if let Some(localized) = &violation.localized_message {
+                        let mut nested = item.object("localizedMessage");
+                        nested.string("locale", &localized.locale);
+                        nested.string("message", &localized.message);
+                        nested.finish();
+                    }
+                },
+            );
         }),
         "google.rpc.RequestInfo" => decode::<RequestInfo>(value).map(|info| {
             object.string("requestId", &info.request_id);
@@ -271,7 +279,11 @@ fn duration_json(duration: &Duration) -> String {
     if nanos == 0 {
         return format!("{}s", duration.seconds);
     }
-    let sign = if duration.seconds < 0 || duration.nanos < 0 { "-" } else { "" };
+    let sign = if duration.seconds < 0 || duration.nanos < 0 {
+        "-"
+    } else {
+        ""
+    };
     let seconds = duration.seconds.unsigned_abs();
     if nanos % 1_000_000 == 0 {
         format!("{sign}{seconds}.{:03}s", nanos / 1_000_000)
@@ -286,7 +298,10 @@ fn base64_encode(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let bits = chunk.iter().enumerate().fold(0u32, |acc, (i, &b)| acc | u32::from(b) << (16 - 8 * i));
+        let bits = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | u32::from(b) << (16 - 8 * i));
         for i in 0..4 {
             if i <= chunk.len() {
                 out.push(ALPHABET[(bits >> (18 - 6 * i) & 63) as usize] as char);
@@ -347,7 +362,12 @@ impl<'a> ObjectWriter<'a> {
         ObjectWriter::new(self.out)
     }
 
-    fn objects<T>(&mut self, key: &str, items: &[T], mut write: impl FnMut(&mut ObjectWriter<'_>, &T)) {
+    fn objects<T>(
+        &mut self,
+        key: &str,
+        items: &[T],
+        mut write: impl FnMut(&mut ObjectWriter<'_>, &T),
+    ) {
         if items.is_empty() {
             return;
         }
@@ -398,7 +418,10 @@ mod tests {
     use prost::Message;
 
     fn any<T: Message>(name: &str, message: &T) -> Any {
-        Any { type_url: format!("type.googleapis.com/{name}"), value: message.encode_to_vec() }
+        Any {
+            type_url: format!("type.googleapis.com/{name}"),
+            value: message.encode_to_vec(),
+        }
     }
 
     fn json(bytes: &[u8]) -> serde_json::Value {
@@ -421,7 +444,15 @@ mod tests {
                         }],
                     },
                 ),
-                any("google.rpc.RetryInfo", &RetryInfo { retry_delay: Some(Duration { seconds: 1, nanos: 500_000_000 }) }),
+                any(
+                    "google.rpc.RetryInfo",
+                    &RetryInfo {
+                        retry_delay: Some(Duration {
+                            seconds: 1,
+                            nanos: 500_000_000,
+                        }),
+                    },
+                ),
             ],
         };
         assert_eq!(
@@ -442,9 +473,17 @@ mod tests {
         let info = ErrorInfo {
             reason: "QUOTA".into(),
             domain: "pds.portworx.com".into(),
-            metadata: [("b".to_owned(), "2".to_owned()), ("a".to_owned(), "\"1\"\n".to_owned())].into(),
+            metadata: [
+                ("b".to_owned(), "2".to_owned()),
+                ("a".to_owned(), "\"1\"\n".to_owned()),
+            ]
+            .into(),
         };
-        let status = RpcStatus { code: 8, message: String::new(), details: vec![any("google.rpc.ErrorInfo", &info)] };
+        let status = RpcStatus {
+            code: 8,
+            message: String::new(),
+            details: vec![any("google.rpc.ErrorInfo", &info)],
+        };
         assert_eq!(
             details_json(&status.encode_to_vec()),
             r#"[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"QUOTA","domain":"pds.portworx.com","metadata":{"a":"\"1\"\n","b":"2"}}]"#
@@ -456,7 +495,10 @@ mod tests {
         let status = RpcStatus {
             code: 5,
             message: String::new(),
-            details: vec![Any { type_url: "type.example.com/x.Y".into(), value: vec![1, 2, 3] }],
+            details: vec![Any {
+                type_url: "type.example.com/x.Y".into(),
+                value: vec![1, 2, 3],
+            }],
         };
         assert_eq!(json(&status.encode_to_vec())[0]["value"], "AQID");
     }

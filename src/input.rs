@@ -71,7 +71,9 @@ pub(crate) fn quote(text: &str) -> String {
             '\n' => quoted.push_str("\\n"),
             '\r' => quoted.push_str("\\r"),
             '\t' => quoted.push_str("\\t"),
-            control if control.is_control() => quoted.push_str(&format!("\\u{{{:x}}}", control as u32)),
+            control if control.is_control() => {
+                quoted.push_str(&format!("\\u{{{:x}}}", control as u32))
+            }
             other => quoted.push(other),
         }
     }
@@ -83,7 +85,10 @@ pub(crate) fn quote(text: &str) -> String {
 /// keeps Rust's float formatting out of the module.
 #[cfg(target_arch = "wasm32")]
 fn format_number(value: f64) -> String {
-    js_sys::Number::from(value).to_string_with_radix(10).map(String::from).unwrap_or_default()
+    js_sys::Number::from(value)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
 }
 
 /// Formats a number the way JS prints it for the common cases.
@@ -103,7 +108,12 @@ fn format_number(value: f64) -> String {
 /// Builds a plain object from `(key, value)` pairs, for tests.
 #[cfg(test)]
 pub(crate) fn test_object(entries: &[(&str, Input)]) -> Input {
-    Input::Object(entries.iter().map(|(key, value)| (key.to_string(), value.clone())).collect())
+    Input::Object(
+        entries
+            .iter()
+            .map(|(key, value)| (key.to_string(), value.clone()))
+            .collect(),
+    )
 }
 
 /// Builds a string value, for tests.
@@ -133,7 +143,10 @@ mod tests {
 
     #[test]
     fn quote_escapes_only_what_breaks_layout() {
-        assert_eq!(quote("caf\u{e9} \"x\"\n\u{7}"), "\"caf\u{e9} \\\"x\\\"\\n\\u{7}\"");
+        assert_eq!(
+            quote("caf\u{e9} \"x\"\n\u{7}"),
+            "\"caf\u{e9} \\\"x\\\"\\n\\u{7}\""
+        );
     }
 
     #[test]

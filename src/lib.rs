@@ -7,22 +7,22 @@
 pub mod code;
 mod details;
 mod grpc_web;
-pub mod metadata;
 mod input;
+pub mod metadata;
 mod options;
 mod pages;
-pub mod status;
 mod request;
 mod retry;
+pub mod status;
 pub mod timestamp;
 mod transcode;
 pub mod transport;
 #[cfg(target_arch = "wasm32")]
 mod web;
 
+pub use code::Code;
 #[cfg(target_arch = "wasm32")]
 pub use web::api::{decode_list_backups_response, BackupClient, BackupPager};
-pub use code::Code;
 
 /// Messages and the BackupService client generated from `proto/`, in modules that
 /// mirror the proto packages.

@@ -20,7 +20,10 @@ impl Metadata {
 
     /// Returns the first value of `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.entries.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+        self.entries
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
     }
 
     /// Removes every value of `name`.
@@ -35,7 +38,9 @@ impl Metadata {
 
     /// Returns the pairs in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.entries.iter().map(|(name, value)| (name.as_str(), value.as_str()))
+        self.entries
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
     }
 
     /// True when there are no pairs.
@@ -67,12 +72,16 @@ impl Metadata {
 /// Checks a header name: a non-empty HTTP token (RFC 9110, section 5.6.2).
 pub fn is_valid_name(name: &str) -> bool {
     !name.is_empty()
-        && name.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte))
+        && name
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte))
 }
 
 /// Checks a header value: visible ASCII, spaces and tabs, with no line breaks.
 pub fn is_valid_value(value: &str) -> bool {
-    value.bytes().all(|byte| byte == b'\t' || (0x20..0x7f).contains(&byte))
+    value
+        .bytes()
+        .all(|byte| byte == b'\t' || (0x20..0x7f).contains(&byte))
 }
 
 #[cfg(test)]
@@ -85,7 +94,10 @@ mod tests {
         metadata.append("X-A", "1");
         metadata.append("x-b", "2");
         metadata.append("x-a", "3");
-        assert_eq!(metadata.joined(), vec![("x-a".into(), "1, 3".into()), ("x-b".into(), "2".into())]);
+        assert_eq!(
+            metadata.joined(),
+            vec![("x-a".into(), "1, 3".into()), ("x-b".into(), "2".into())]
+        );
         assert_eq!(metadata.get("x-a"), Some("1"));
     }
 

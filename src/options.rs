@@ -144,10 +144,15 @@ pub fn parse_base_url(value: &Input) -> Result<String, Status> {
 /// path, with no user info, query, fragment, whitespace or control characters.
 fn is_absolute_http_url(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
-    let Some(rest) = lower.strip_prefix("http://").or_else(|| lower.strip_prefix("https://")) else {
+    let Some(rest) = lower
+        .strip_prefix("http://")
+        .or_else(|| lower.strip_prefix("https://"))
+    else {
         return false;
     };
-    if text.chars().any(|character| character.is_whitespace() || character.is_control())
+    if text
+        .chars()
+        .any(|character| character.is_whitespace() || character.is_control())
         || text.contains(['?', '#', '@', '\\'])
     {
         return false;
@@ -160,9 +165,15 @@ fn is_absolute_http_url(text: &str) -> bool {
     };
     let port_ok = port.is_none_or(|port| port.parse::<u16>().is_ok_and(|number| number > 0));
     let host_ok = if let Some(literal) = host.strip_prefix('[') {
-        literal.strip_suffix(']').is_some_and(|address| !address.is_empty() && address.bytes().all(|byte| byte.is_ascii_hexdigit() || byte == b':' || byte == b'.'))
+        literal.strip_suffix(']').is_some_and(|address| {
+            !address.is_empty()
+                && address
+                    .bytes()
+                    .all(|byte| byte.is_ascii_hexdigit() || byte == b':' || byte == b'.')
+        })
     } else {
-        host.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'.')
+        host.bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'.')
     };
     !host.is_empty() && host_ok && port_ok
 }
@@ -179,13 +190,22 @@ fn parse_header_text(field: &str, value: &Input) -> Result<String, Status> {
                 crate::input::MAX_STRING_UNITS
             )))
         }
-        other => return Err(invalid(format!("{field} must be a string, got {}", describe_secret(other)))),
+        other => {
+            return Err(invalid(format!(
+                "{field} must be a string, got {}",
+                describe_secret(other)
+            )))
+        }
     };
     if text.contains(['\r', '\n']) {
-        return Err(invalid(format!("{field} contains a line break, which HTTP headers cannot carry; remove it")));
+        return Err(invalid(format!(
+            "{field} contains a line break, which HTTP headers cannot carry; remove it"
+        )));
     }
     if text.trim().is_empty() {
-        return Err(invalid(format!("{field} must not be empty; omit the option instead")));
+        return Err(invalid(format!(
+            "{field} must not be empty; omit the option instead"
+        )));
     }
     if !is_valid_value(text) {
         return Err(invalid(format!(
@@ -219,7 +239,10 @@ fn parse_headers(field: &str, value: &Input) -> Result<Vec<(String, String)>, St
                 "{field} sets \"{key}\", which the client sets itself; remove it"
             )));
         }
-        if FORBIDDEN_HEADERS.contains(&lower.as_str()) || lower.starts_with("proxy-") || lower.starts_with("sec-") {
+        if FORBIDDEN_HEADERS.contains(&lower.as_str())
+            || lower.starts_with("proxy-")
+            || lower.starts_with("sec-")
+        {
             return Err(invalid(format!(
                 "{field} sets \"{key}\", which browsers do not let a page send; remove it"
             )));
@@ -271,7 +294,10 @@ pub fn parse_client_options(base_url: &Input, options: &Input) -> Result<ClientC
                 "accountId and headers[\"px-account-id\"] are both set; set accountId only",
             ));
         }
-        headers.push(("px-account-id".to_owned(), parse_header_text("accountId", value)?));
+        headers.push((
+            "px-account-id".to_owned(),
+            parse_header_text("accountId", value)?,
+        ));
     }
 
     let timeout_ms = option(entries, "timeoutMs")
@@ -296,10 +322,12 @@ pub fn parse_client_options(base_url: &Input, options: &Input) -> Result<ClientC
         {
             *number as usize
         }
-        Some(other) => return Err(invalid(format!(
+        Some(other) => {
+            return Err(invalid(format!(
             "maxResponseBytes must be a positive whole number of bytes up to 4294967295, got {}",
             other.describe()
-        ))),
+        )))
+        }
     };
 
     let retry = match option(entries, "retry") {
@@ -352,10 +380,8 @@ pub fn grpc_timeout(timeout_ms: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{test_object as object, test_string as string};
     use crate::code::Code;
-
-
+    use crate::input::{test_object as object, test_string as string};
 
     fn client_error(url: &str, options: Input) -> String {
         let error = parse_client_options(&string(url), &options).unwrap_err();
@@ -446,23 +472,43 @@ mod tests {
 
     #[test]
     fn valid_hosts_are_accepted() {
-        for url in ["http://127.0.0.1:8080", "https://pds.example.com/grpc/", "http://[::1]:8080", "HTTPS://Host-1.example.com"] {
+        for url in [
+            "http://127.0.0.1:8080",
+            "https://pds.example.com/grpc/",
+            "http://[::1]:8080",
+            "HTTPS://Host-1.example.com",
+        ] {
             assert!(parse_base_url(&string(url)).is_ok(), "{url}");
         }
     }
 
     #[test]
     fn forbidden_headers_are_rejected() {
-        for name in ["cookie", "Referer", "origin", "proxy-authorization", "sec-fetch-mode"] {
-            let message = client_error("http://h", object(&[("headers", object(&[(name, string("x"))]))]));
-            assert!(message.contains("browsers do not let a page send"), "{name}: {message}");
+        for name in [
+            "cookie",
+            "Referer",
+            "origin",
+            "proxy-authorization",
+            "sec-fetch-mode",
+        ] {
+            let message = client_error(
+                "http://h",
+                object(&[("headers", object(&[(name, string("x"))]))]),
+            );
+            assert!(
+                message.contains("browsers do not let a page send"),
+                "{name}: {message}"
+            );
         }
     }
 
     #[test]
     fn long_token_names_its_length() {
         let message = client_error("http://h", object(&[("token", Input::LongString(1 << 20))]));
-        assert!(message.starts_with("token is 1048576 characters long"), "{message}");
+        assert!(
+            message.starts_with("token is 1048576 characters long"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -51,7 +51,8 @@ pub(crate) fn parse_id(field: &str, value: &Input) -> Result<String, Status> {
     }
     if text.chars().any(char::is_control) {
         return Err(invalid(format!(
-            "{field} {} contains a control character; remove it", crate::input::quote(text)
+            "{field} {} contains a control character; remove it",
+            crate::input::quote(text)
         )));
     }
     Ok(text.clone())
@@ -282,10 +283,8 @@ fn parse_sort(value: &Input) -> Result<Sort, Status> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{test_object as object, test_string as string};
     use crate::code::Code;
-
-
+    use crate::input::{test_object as object, test_string as string};
 
     fn list_error(value: Input) -> String {
         let error = parse_list_request(&value).unwrap_err();

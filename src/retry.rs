@@ -20,7 +20,11 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     /// Three attempts, waiting about 100 ms and then about 200 ms, at most 5 s.
     fn default() -> Self {
-        Self { max_attempts: 3, initial_backoff_ms: 100.0, max_backoff_ms: 5000.0 }
+        Self {
+            max_attempts: 3,
+            initial_backoff_ms: 100.0,
+            max_backoff_ms: 5000.0,
+        }
     }
 }
 
@@ -32,7 +36,12 @@ const MAX_BACKOFF_LIMIT_MS: f64 = 60_000.0;
 impl RetryPolicy {
     /// Validates the `retry` option. Fields left out take their defaults.
     pub(crate) fn parse(value: &Input) -> Result<Option<Self>, Status> {
-        let Some(entries) = object(value, "retry", "{ maxAttempts: 3, initialBackoffMs: 100, maxBackoffMs: 5000 }")? else {
+        let Some(entries) = object(
+            value,
+            "retry",
+            "{ maxAttempts: 3, initialBackoffMs: 100, maxBackoffMs: 5000 }",
+        )?
+        else {
             return Ok(None);
         };
         let mut policy = Self::default();
@@ -41,7 +50,9 @@ impl RetryPolicy {
                 continue;
             }
             match (key.as_str(), value) {
-                ("maxAttempts", Input::Number(number)) if number.fract() == 0.0 && (1.0..=10.0).contains(number) => {
+                ("maxAttempts", Input::Number(number))
+                    if number.fract() == 0.0 && (1.0..=10.0).contains(number) =>
+                {
                     policy.max_attempts = *number as u32;
                 }
                 ("maxAttempts", other) => {
@@ -50,10 +61,14 @@ impl RetryPolicy {
                         other.describe()
                     )))
                 }
-                ("initialBackoffMs", Input::Number(number)) if *number > 0.0 && *number <= MAX_BACKOFF_LIMIT_MS => {
+                ("initialBackoffMs", Input::Number(number))
+                    if *number > 0.0 && *number <= MAX_BACKOFF_LIMIT_MS =>
+                {
                     policy.initial_backoff_ms = *number;
                 }
-                ("maxBackoffMs", Input::Number(number)) if *number > 0.0 && *number <= MAX_BACKOFF_LIMIT_MS => {
+                ("maxBackoffMs", Input::Number(number))
+                    if *number > 0.0 && *number <= MAX_BACKOFF_LIMIT_MS =>
+                {
                     policy.max_backoff_ms = *number;
                 }
                 ("initialBackoffMs" | "maxBackoffMs", other) => {
@@ -107,10 +122,9 @@ pub fn retry_delay(status: &Status) -> Option<Option<f64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::test_object as object;
     use crate::details::{Any, Duration, RetryInfo, RpcStatus};
+    use crate::input::test_object as object;
     use prost::Message;
-
 
     #[test]
     fn absent_option_means_no_retries() {
@@ -119,29 +133,73 @@ mod tests {
 
     #[test]
     fn partial_option_takes_defaults() {
-        let policy = RetryPolicy::parse(&object(&[("maxAttempts", Input::Number(5.0))])).unwrap().unwrap();
-        assert_eq!(policy, RetryPolicy { max_attempts: 5, ..RetryPolicy::default() });
+        let policy = RetryPolicy::parse(&object(&[("maxAttempts", Input::Number(5.0))]))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            policy,
+            RetryPolicy {
+                max_attempts: 5,
+                ..RetryPolicy::default()
+            }
+        );
     }
 
     #[test]
     fn invalid_values_are_named() {
         for (key, value, expected) in [
-            ("maxAttempts", Input::Number(0.0), "retry.maxAttempts must be a whole number"),
-            ("maxAttempts", Input::Number(2.5), "retry.maxAttempts must be a whole number"),
-            ("initialBackoffMs", Input::Number(-1.0), "retry.initialBackoffMs must be a positive number"),
-            ("maxBackoffMs", Input::String("1s".into()), "retry.maxBackoffMs must be a positive number"),
-            ("attempts", Input::Number(2.0), "unknown retry option \"attempts\""),
+            (
+                "maxAttempts",
+                Input::Number(0.0),
+                "retry.maxAttempts must be a whole number",
+            ),
+            (
+                "maxAttempts",
+                Input::Number(2.5),
+                "retry.maxAttempts must be a whole number",
+            ),
+            (
+                "initialBackoffMs",
+                Input::Number(-1.0),
+                "retry.initialBackoffMs must be a positive number",
+            ),
+            (
+                "maxBackoffMs",
+                Input::String("1s".into()),
+                "retry.maxBackoffMs must be a positive number",
+            ),
+            (
+                "attempts",
+                Input::Number(2.0),
+                "unknown retry option \"attempts\"",
+            ),
         ] {
             let error = RetryPolicy::parse(&object(&[(key, value)])).unwrap_err();
-            assert!(error.message().starts_with(expected), "{key}: {}", error.message());
+            assert!(
+                error.message().starts_with(expected),
+                "{key}: {}",
+                error.message()
+            );
         }
-        let error = RetryPolicy::parse(&object(&[("initialBackoffMs", Input::Number(500.0)), ("maxBackoffMs", Input::Number(100.0))])).unwrap_err();
-        assert!(error.message().contains("below retry.initialBackoffMs"), "{}", error.message());
+        let error = RetryPolicy::parse(&object(&[
+            ("initialBackoffMs", Input::Number(500.0)),
+            ("maxBackoffMs", Input::Number(100.0)),
+        ]))
+        .unwrap_err();
+        assert!(
+            error.message().contains("below retry.initialBackoffMs"),
+            "{}",
+            error.message()
+        );
     }
 
     #[test]
     fn backoff_doubles_up_to_the_maximum() {
-        let policy = RetryPolicy { max_attempts: 10, initial_backoff_ms: 100.0, max_backoff_ms: 1000.0 };
+        let policy = RetryPolicy {
+            max_attempts: 10,
+            initial_backoff_ms: 100.0,
+            max_backoff_ms: 1000.0,
+        };
         assert_eq!(policy.backoff_ms(1, 1.0, None), 100.0);
         assert_eq!(policy.backoff_ms(2, 1.0, None), 200.0);
         assert_eq!(policy.backoff_ms(3, 1.0, None), 400.0);
@@ -170,13 +228,22 @@ mod tests {
             message: String::new(),
             details: vec![Any {
                 type_url: "type.googleapis.com/google.rpc.RetryInfo".into(),
-                value: RetryInfo { retry_delay: Some(Duration { seconds: 2, nanos: 0 }) }.encode_to_vec(),
+                value: RetryInfo {
+                    retry_delay: Some(Duration {
+                        seconds: 2,
+                        nanos: 0,
+                    }),
+                }
+                .encode_to_vec(),
             }],
         }
         .encode_to_vec();
         assert_eq!(retry_delay(&Status::unavailable("down")), Some(None));
         assert_eq!(retry_delay(&Status::resource_exhausted("slow down")), None);
-        assert_eq!(retry_delay(&Status::resource_exhausted("slow down").with_details(retry_info)), Some(Some(2000.0)));
+        assert_eq!(
+            retry_delay(&Status::resource_exhausted("slow down").with_details(retry_info)),
+            Some(Some(2000.0))
+        );
         assert_eq!(retry_delay(&Status::internal("bug")), None);
         assert_eq!(retry_delay(&Status::new(Code::NOT_FOUND, "gone")), None);
     }

@@ -19,7 +19,12 @@ pub struct Status {
 impl Status {
     /// Creates a status without details or metadata.
     pub fn new(code: Code, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), details: Vec::new(), metadata: Metadata::default() }
+        Self {
+            code,
+            message: message.into(),
+            details: Vec::new(),
+            metadata: Metadata::default(),
+        }
     }
 
     /// Creates an INVALID_ARGUMENT status, for an argument whose message names the field

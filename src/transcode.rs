@@ -123,7 +123,10 @@ impl<'a> Reader<'a> {
     }
 
     fn advance(&mut self, len: usize) -> Option<()> {
-        let end = self.position.checked_add(len).filter(|end| *end <= self.bytes.len())?;
+        let end = self
+            .position
+            .checked_add(len)
+            .filter(|end| *end <= self.bytes.len())?;
         self.position = end;
         Some(())
     }
@@ -144,7 +147,12 @@ impl<'a> ObjectWriter<'a> {
     /// Starts an object.
     pub fn new(out: &'a mut String) -> Self {
         out.push('{');
-        Self { out, empty: true, seen: 0, open: None }
+        Self {
+            out,
+            empty: true,
+            seen: 0,
+            open: None,
+        }
     }
 
     /// Returns the output, for writing a value.
@@ -302,7 +310,9 @@ pub fn write_timestamp(reader: &mut Reader<'_>, out: &mut String) -> Option<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::proto::backup::{status::Phase, Backup, Config, ListBackupsResponse, References, Status as BackupStatus};
+    use crate::proto::backup::{
+        status::Phase, Backup, Config, ListBackupsResponse, References, Status as BackupStatus,
+    };
     use crate::proto::common::{Meta, PageBasedPaginationResponse, Reference};
     use prost::Message;
 
@@ -310,9 +320,12 @@ mod tests {
     fn check<T: ProtoJson>(bytes: &[u8]) -> Option<serde_json::Value> {
         let mut out = String::new();
         let transcoded = T::transcode(&mut Reader::new(bytes), &mut out).map(|()| out);
-        let reference = T::decode(bytes).ok().and_then(|message| serde_json::to_value(&message).ok());
+        let reference = T::decode(bytes)
+            .ok()
+            .and_then(|message| serde_json::to_value(&message).ok());
         if let Some(text) = &transcoded {
-            let value: serde_json::Value = serde_json::from_str(text).expect("transcoder wrote valid JSON");
+            let value: serde_json::Value =
+                serde_json::from_str(text).expect("transcoder wrote valid JSON");
             assert_eq!(Some(&value), reference.as_ref(), "transcoded {text}");
         }
         transcoded.map(|text| serde_json::from_str(&text).unwrap())
@@ -325,19 +338,45 @@ mod tests {
                 name: format!("name \"quoted\" \\ {index}\n\u{1}"),
                 description: String::new(),
                 resource_version: "7".into(),
-                create_time: Some(Timestamp { seconds: -62_135_596_800, nanos: 0 }),
-                update_time: Some(Timestamp { seconds: 253_402_300_799, nanos: 999_999_999 }),
-                labels: [("env".to_owned(), "prod".to_owned()), ("empty".to_owned(), String::new())].into(),
+                create_time: Some(Timestamp {
+                    seconds: -62_135_596_800,
+                    nanos: 0,
+                }),
+                update_time: Some(Timestamp {
+                    seconds: 253_402_300_799,
+                    nanos: 999_999_999,
+                }),
+                labels: [
+                    ("env".to_owned(), "prod".to_owned()),
+                    ("empty".to_owned(), String::new()),
+                ]
+                .into(),
                 annotations: Default::default(),
-                parent_reference: Some(Reference { r#type: "backupconfig".into(), version: "v1".into(), uid: "cfg".into() }),
+                parent_reference: Some(Reference {
+                    r#type: "backupconfig".into(),
+                    version: "v1".into(),
+                    uid: "cfg".into(),
+                }),
                 resource_names: [("caf\u{e9}".to_owned(), "\u{1F600}".to_owned())].into(),
             }),
-            config: Some(Config { references: Some(References { image_id: String::new() }), backup_capability: "cloudsnap".into() }),
+            config: Some(Config {
+                references: Some(References {
+                    image_id: String::new(),
+                }),
+                backup_capability: "cloudsnap".into(),
+            }),
             status: Some(BackupStatus {
                 cloud_snap_id: String::new(),
-                start_time: Some(Timestamp { seconds: 1_700_000_000, nanos: 500_000_000 }),
+                start_time: Some(Timestamp {
+                    seconds: 1_700_000_000,
+                    nanos: 500_000_000,
+                }),
                 completion_time: None,
-                phase: if index % 2 == 0 { Phase::Failed as i32 } else { 7 },
+                phase: if index % 2 == 0 {
+                    Phase::Failed as i32
+                } else {
+                    7
+                },
                 error_code: "E".into(),
                 error_message: String::new(),
                 file_size: if index == 0 { i64::MAX } else { -index },
@@ -349,12 +388,26 @@ mod tests {
     fn matches_prost_and_pbjson() {
         let response = ListBackupsResponse {
             backups: (0..5).map(sample).collect(),
-            pagination: Some(PageBasedPaginationResponse { total_records: 5, current_page: 1, page_size: 10, total_pages: 1, next_page: -1, prev_page: -1 }),
+            pagination: Some(PageBasedPaginationResponse {
+                total_records: 5,
+                current_page: 1,
+                page_size: 10,
+                total_pages: 1,
+                next_page: -1,
+                prev_page: -1,
+            }),
         };
-        let value = check::<ListBackupsResponse>(&response.encode_to_vec()).expect("the transcoder handles a plain response");
+        let value = check::<ListBackupsResponse>(&response.encode_to_vec())
+            .expect("the transcoder handles a plain response");
         assert_eq!(value["backups"][1]["status"]["phase"], 7);
-        assert_eq!(value["backups"][0]["status"]["fileSize"], "9223372036854775807");
-        assert_eq!(value["backups"][0]["meta"]["createTime"], "0001-01-01T00:00:00Z");
+        assert_eq!(
+            value["backups"][0]["status"]["fileSize"],
+            "9223372036854775807"
+        );
+        assert_eq!(
+            value["backups"][0]["meta"]["createTime"],
+            "0001-01-01T00:00:00Z"
+        );
         assert!(check::<Backup>(&Backup::default().encode_to_vec()).is_some());
         assert!(check::<ListBackupsResponse>(&[]).is_some());
     }
@@ -362,14 +415,25 @@ mod tests {
     #[test]
     fn unknown_fields_are_skipped() {
         let mut bytes = sample(1).encode_to_vec();
-        bytes.extend_from_slice(&[0x98, 0x06, 0x07, 0xa2, 0x06, 0x02, b'h', b'i', 0xad, 0x06, 1, 2, 3, 4]);
+        bytes.extend_from_slice(&[
+            0x98, 0x06, 0x07, 0xa2, 0x06, 0x02, b'h', b'i', 0xad, 0x06, 1, 2, 3, 4,
+        ]);
         assert!(check::<Backup>(&bytes).is_some());
     }
 
     #[test]
     fn repeated_single_field_goes_to_full_decoder() {
         let mut bytes = sample(1).encode_to_vec();
-        bytes.extend(Backup { meta: Some(Meta { name: "second".into(), ..Default::default() }), ..Default::default() }.encode_to_vec());
+        bytes.extend(
+            Backup {
+                meta: Some(Meta {
+                    name: "second".into(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }
+            .encode_to_vec(),
+        );
         assert!(check::<Backup>(&bytes).is_none());
         let json = to_json::<Backup>(&bytes).unwrap();
         assert!(json.contains("\"name\":\"second\""), "{json}");
@@ -378,15 +442,40 @@ mod tests {
 
     #[test]
     fn split_repeated_field_goes_to_full_decoder() {
-        let mut bytes = ListBackupsResponse { backups: vec![sample(1)], pagination: Some(Default::default()) }.encode_to_vec();
-        bytes.extend(ListBackupsResponse { backups: vec![sample(2)], pagination: None }.encode_to_vec());
+        let mut bytes = ListBackupsResponse {
+            backups: vec![sample(1)],
+            pagination: Some(Default::default()),
+        }
+        .encode_to_vec();
+        bytes.extend(
+            ListBackupsResponse {
+                backups: vec![sample(2)],
+                pagination: None,
+            }
+            .encode_to_vec(),
+        );
         assert!(check::<ListBackupsResponse>(&bytes).is_none());
-        assert_eq!(to_json::<ListBackupsResponse>(&bytes).unwrap().matches("\"uid-").count(), 2);
+        assert_eq!(
+            to_json::<ListBackupsResponse>(&bytes)
+                .unwrap()
+                .matches("\"uid-")
+                .count(),
+            2
+        );
     }
 
     #[test]
     fn timestamp_out_of_range_is_an_error() {
-        let backup = Backup { meta: Some(Meta { create_time: Some(Timestamp { seconds: i64::MAX, nanos: 0 }), ..Default::default() }), ..Default::default() };
+        let backup = Backup {
+            meta: Some(Meta {
+                create_time: Some(Timestamp {
+                    seconds: i64::MAX,
+                    nanos: 0,
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
         let error = to_json::<Backup>(&backup.encode_to_vec()).unwrap_err();
         assert_eq!(error.code(), crate::code::Code::INTERNAL);
     }
@@ -426,13 +515,20 @@ mod properties {
     fn agree<T: ProtoJson>(bytes: &[u8]) -> Result<(), TestCaseError> {
         let mut out = String::new();
         let transcoded = T::transcode(&mut Reader::new(bytes), &mut out).map(|()| out);
-        let reference = T::decode(bytes).ok().and_then(|message| serde_json::to_value(&message).ok());
+        let reference = T::decode(bytes)
+            .ok()
+            .and_then(|message| serde_json::to_value(&message).ok());
         if let Some(text) = transcoded {
             if reference.is_none() {
-                let decoded = T::decode(bytes).map(|message| serde_json::to_value(&message).map_err(|error| error.to_string()));
-                return Err(TestCaseError::fail(format!("transcoded {text} but the reference gives {decoded:?} for {bytes:02x?}")));
+                let decoded = T::decode(bytes).map(|message| {
+                    serde_json::to_value(&message).map_err(|error| error.to_string())
+                });
+                return Err(TestCaseError::fail(format!(
+                    "transcoded {text} but the reference gives {decoded:?} for {bytes:02x?}"
+                )));
             }
-            let value: serde_json::Value = serde_json::from_str(&text).map_err(|error| TestCaseError::fail(format!("invalid JSON {text}: {error}")))?;
+            let value: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|error| TestCaseError::fail(format!("invalid JSON {text}: {error}")))?;
             prop_assert_eq!(Some(value), reference);
         }
         let _ = to_json::<T>(bytes);

@@ -16,7 +16,11 @@ pub trait UnaryTransport {
     fn send(&self, path: &'static str, body: Bytes) -> impl Future<Output = Result<Bytes, Status>>;
 
     /// Encodes `request`, sends it to `path` and decodes the response.
-    fn unary<Req, Resp>(&self, path: &'static str, request: Req) -> impl Future<Output = Result<Resp, Status>>
+    fn unary<Req, Resp>(
+        &self,
+        path: &'static str,
+        request: Req,
+    ) -> impl Future<Output = Result<Resp, Status>>
     where
         Req: prost::Message,
         Resp: prost::Message + Default,
@@ -69,7 +73,13 @@ mod tests {
     fn invalid_message_names_type() {
         let error = decode_message::<Backup>(&[0x0a, 0x05, 0x01]).unwrap_err();
         assert_eq!(error.code(), crate::code::Code::INTERNAL);
-        assert!(error.message().starts_with("the response message is not a valid Backup"), "{}", error.message());
+        assert!(
+            error
+                .message()
+                .starts_with("the response message is not a valid Backup"),
+            "{}",
+            error.message()
+        );
     }
 
     #[test]

@@ -394,23 +394,39 @@ async fn timeout_is_deadline_exceeded() {
 }
 
 fn uids(list: &Array) -> Vec<String> {
-    list.iter().map(|backup| text(&backup, "meta.uid")).collect()
+    list.iter()
+        .map(|backup| text(&backup, "meta.uid"))
+        .collect()
 }
 
 #[wasm_bindgen_test]
 async fn prefetch_keeps_page_order() {
     let request = r#"{"sort": {"sortBy": "UPDATED_AT", "sortOrder": "DESC"}}"#;
-    let sequential = client().pager(json(request), json(r#"{"pageSize": 300}"#)).unwrap();
-    let sequential: Array = ok(sequential.all(json(r#"{"concurrency": 1}"#))).await.unchecked_into();
-    let prefetched = client().pager(json(request), json(r#"{"pageSize": 300}"#)).unwrap();
-    let prefetched: Array = ok(prefetched.all(json(r#"{"concurrency": 6}"#))).await.unchecked_into();
-    assert!(sequential.length() > 300 * 3, "several pages: {}", sequential.length());
+    let sequential = client()
+        .pager(json(request), json(r#"{"pageSize": 300}"#))
+        .unwrap();
+    let sequential: Array = ok(sequential.all(json(r#"{"concurrency": 1}"#)))
+        .await
+        .unchecked_into();
+    let prefetched = client()
+        .pager(json(request), json(r#"{"pageSize": 300}"#))
+        .unwrap();
+    let prefetched: Array = ok(prefetched.all(json(r#"{"concurrency": 6}"#)))
+        .await
+        .unchecked_into();
+    assert!(
+        sequential.length() > 300 * 3,
+        "several pages: {}",
+        sequential.length()
+    );
     assert_eq!(uids(&prefetched), uids(&sequential));
 }
 
 #[wasm_bindgen_test]
 async fn all_rejects_invalid_concurrency() {
-    let pager = client().pager(JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    let pager = client()
+        .pager(JsValue::UNDEFINED, JsValue::UNDEFINED)
+        .unwrap();
     let error = failure(pager.all(json(r#"{"concurrency": 0}"#))).await;
     assert_eq!(get(&error, "code"), 3);
     assert!(text(&error, "message").contains("concurrency must be a whole number"));
@@ -422,7 +438,10 @@ async fn all_stops_on_abort() {
     let options = Object::new();
     Reflect::set(&options, &"signal".into(), &controller.signal()).unwrap();
     let slow = BackupClient::new(SLOW_SERVER_URL.into(), JsValue::UNDEFINED).unwrap();
-    let pending = slow.pager(JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap().all(options.into());
+    let pending = slow
+        .pager(JsValue::UNDEFINED, JsValue::UNDEFINED)
+        .unwrap()
+        .all(options.into());
     controller.abort();
     let error = failure(pending).await;
     assert_eq!(text(&error, "codeName"), "CANCELLED");
@@ -434,16 +453,25 @@ async fn all_abort_keeps_caller_reason() {
     let options = Object::new();
     Reflect::set(&options, &"signal".into(), &controller.signal()).unwrap();
     let slow = BackupClient::new(SLOW_SERVER_URL.into(), JsValue::UNDEFINED).unwrap();
-    let pending = slow.pager(JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap().all(options.into());
+    let pending = slow
+        .pager(JsValue::UNDEFINED, JsValue::UNDEFINED)
+        .unwrap()
+        .all(options.into());
     abort_later(&controller, 100, "user left page");
     let error = failure(pending).await;
     assert_eq!(text(&error, "codeName"), "CANCELLED");
-    assert!(text(&error, "message").ends_with("user left page"), "{}", text(&error, "message"));
+    assert!(
+        text(&error, "message").ends_with("user left page"),
+        "{}",
+        text(&error, "message")
+    );
 }
 
 #[wasm_bindgen_test]
 async fn throwing_progress_is_grpc_error() {
-    let pager = client().pager(JsValue::UNDEFINED, json(r#"{"pageSize": 1000}"#)).unwrap();
+    let pager = client()
+        .pager(JsValue::UNDEFINED, json(r#"{"pageSize": 1000}"#))
+        .unwrap();
     let error = failure(pager.all(throwing_progress())).await;
     assert!(is_error(&error));
     assert_eq!(text(&error, "name"), "GrpcError");
@@ -463,10 +491,18 @@ async fn timeout_signal_is_deadline_exceeded() {
 #[wasm_bindgen_test]
 fn decode_rejects_non_bytes() {
     for value in [JsValue::NULL, JsValue::from(5), JsValue::from_str("abc")] {
-        let error = pds_backup_web::decode_list_backups_response(value).err().expect("rejected");
+        let error = pds_backup_web::decode_list_backups_response(value)
+            .err()
+            .expect("rejected");
         assert_eq!(get(&error, "code"), 3);
-        assert!(text(&error, "message").contains("bytes must be a Uint8Array"), "{}", text(&error, "message"));
+        assert!(
+            text(&error, "message").contains("bytes must be a Uint8Array"),
+            "{}",
+            text(&error, "message")
+        );
     }
-    let empty = pds_backup_web::decode_list_backups_response(js_sys::Uint8Array::new_with_length(0).into()).unwrap();
+    let empty =
+        pds_backup_web::decode_list_backups_response(js_sys::Uint8Array::new_with_length(0).into())
+            .unwrap();
     assert!(get(&empty, "backups").is_undefined());
 }

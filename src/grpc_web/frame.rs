@@ -5,8 +5,8 @@
 //! flag bit 0x01 marks a compressed message. The decoder accepts the body split at any
 //! byte and checks each frame's header before it stores the payload.
 
-use bytes::{Buf, Bytes, BytesMut};
 use crate::status::Status;
+use bytes::{Buf, Bytes, BytesMut};
 
 /// Size of the flags byte plus the length.
 pub(crate) const HEADER_LEN: usize = 5;

@@ -22,16 +22,33 @@ impl ChunkSource for Chunks {
 }
 
 /// Splits `body` at the given cut points (taken modulo its length) and reads it.
-fn read_split(content_type: &str, body: &[u8], cuts: &[usize], max_frame_len: usize) -> Result<Bytes, Status> {
+fn read_split(
+    content_type: &str,
+    body: &[u8],
+    cuts: &[usize],
+    max_frame_len: usize,
+) -> Result<Bytes, Status> {
     let mut headers = Metadata::default();
     headers.append("content-type", content_type);
     let head = check_head(200, headers)?;
 
-    let mut points: Vec<usize> = cuts.iter().map(|cut| if body.is_empty() { 0 } else { cut % (body.len() + 1) }).collect();
+    let mut points: Vec<usize> = cuts
+        .iter()
+        .map(|cut| {
+            if body.is_empty() {
+                0
+            } else {
+                cut % (body.len() + 1)
+            }
+        })
+        .collect();
     points.push(0);
     points.push(body.len());
     points.sort_unstable();
-    let chunks = points.windows(2).map(|pair| body[pair[0]..pair[1]].to_vec()).collect();
+    let chunks = points
+        .windows(2)
+        .map(|pair| body[pair[0]..pair[1]].to_vec())
+        .collect();
 
     let mut reader = UnaryReader::new(head, max_frame_len);
     match reader.poll_read(&mut Chunks(chunks), &mut Context::from_waker(Waker::noop())) {
@@ -125,13 +142,19 @@ fn frame(flags: u8, payload: &[u8]) -> Vec<u8> {
 }
 
 fn trailer_frame(fields: &[(&str, &str)]) -> Vec<u8> {
-    let block: String = fields.iter().map(|(name, value)| format!("{name}:{value}\r\n")).collect();
+    let block: String = fields
+        .iter()
+        .map(|(name, value)| format!("{name}:{value}\r\n"))
+        .collect();
     frame(0x80, block.as_bytes())
 }
 
 /// Splits `bytes` at `points`, each taken modulo the length plus one.
 fn split_at_points<'a>(bytes: &'a [u8], points: &[usize]) -> Vec<&'a [u8]> {
-    let mut points: Vec<usize> = points.iter().map(|point| point % (bytes.len() + 1)).collect();
+    let mut points: Vec<usize> = points
+        .iter()
+        .map(|point| point % (bytes.len() + 1))
+        .collect();
     points.sort_unstable();
     let mut chunks = Vec::new();
     let mut start = 0;
@@ -147,7 +170,9 @@ fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for group in bytes.chunks(3) {
-        let bits = group.iter().enumerate().fold(0u32, |bits, (index, &byte)| bits | u32::from(byte) << (16 - 8 * index));
+        let bits = group.iter().enumerate().fold(0u32, |bits, (index, &byte)| {
+            bits | u32::from(byte) << (16 - 8 * index)
+        });
         for index in 0..4 {
             if index <= group.len() {
                 out.push(ALPHABET[(bits >> (18 - 6 * index) & 63) as usize] as char);
@@ -178,7 +203,13 @@ fn any_body() -> impl Strategy<Value = Vec<u8>> {
         "(grpc-status: ?[0-9]{1,2}\r\n)?(grpc-message:[ -~]{0,12}\r\n)?[a-z-]{0,6}(:[ -~]{0,6})?(\r\n)?"
             .prop_map(String::into_bytes),
     ];
-    let flags = prop_oneof![Just(0x00u8), Just(0x80), Just(0x01), Just(0x81), any::<u8>()];
+    let flags = prop_oneof![
+        Just(0x00u8),
+        Just(0x80),
+        Just(0x01),
+        Just(0x81),
+        any::<u8>()
+    ];
     let framed = vec((flags, payload, -2i64..=2), 0..4).prop_map(|frames| {
         let mut body = Vec::new();
         for (flags, payload, delta) in frames {

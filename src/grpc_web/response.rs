@@ -53,12 +53,19 @@ pub(crate) fn check_head(http_status: u16, mut headers: Metadata) -> Result<Resp
         let message = format!(
             "HTTP status {http_status} without grpc-status; the endpoint or a proxy in front of it did not answer with grpc-web"
         );
-        return Err(Status::new(Code::from_http_status(http_status), message).with_metadata(&metadata));
+        return Err(
+            Status::new(Code::from_http_status(http_status), message).with_metadata(&metadata)
+        );
     }
 
-    let media_type = headers
-        .get("content-type")
-        .map(|value| value.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    let media_type = headers.get("content-type").map(|value| {
+        value
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    });
     let encoding = match media_type.as_deref() {
         Some("application/grpc-web" | "application/grpc-web+proto") => Encoding::Binary,
         Some("application/grpc-web-text" | "application/grpc-web-text+proto") => Encoding::Text,
@@ -73,7 +80,11 @@ pub(crate) fn check_head(http_status: u16, mut headers: Metadata) -> Result<Resp
     };
 
     headers.remove("grpc-status-details-bin");
-    Ok(ResponseHead { encoding, headers, status_in_headers })
+    Ok(ResponseHead {
+        encoding,
+        headers,
+        status_in_headers,
+    })
 }
 
 /// A source of response body chunks, such as a fetch `ReadableStream`.
@@ -103,26 +114,36 @@ impl UnaryReader {
 
     /// Reads chunks from `source` until the call's outcome is known, and returns the
     /// message's payload on success.
-    pub(crate) fn poll_read(&mut self, source: &mut impl ChunkSource, cx: &mut Context<'_>) -> Poll<Result<Bytes, Status>> {
+    pub(crate) fn poll_read(
+        &mut self,
+        source: &mut impl ChunkSource,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<Bytes, Status>> {
         loop {
             match self.frames.next_frame() {
                 Err(error) => return Poll::Ready(Err(error.with_metadata(&self.head.headers))),
                 Ok(Some(Frame::Message(frame))) => {
                     if self.message.is_some() {
-                        let error = Status::internal("the response has more than one message, but the method is unary");
+                        let error = Status::internal(
+                            "the response has more than one message, but the method is unary",
+                        );
                         return Poll::Ready(Err(error.with_metadata(&self.head.headers)));
                     }
                     self.message = Some(frame.slice(HEADER_LEN..));
                     continue;
                 }
-                Ok(Some(Frame::Trailers(payload))) => return Poll::Ready(self.finish(Some(&payload))),
+                Ok(Some(Frame::Trailers(payload))) => {
+                    return Poll::Ready(self.finish(Some(&payload)))
+                }
                 Ok(None) => {}
             }
 
             let chunk = match source.poll_chunk(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(self.finish(None)),
-                Poll::Ready(Some(Err(error))) => return Poll::Ready(Err(error.with_metadata(&self.head.headers))),
+                Poll::Ready(Some(Err(error))) => {
+                    return Poll::Ready(Err(error.with_metadata(&self.head.headers)))
+                }
                 Poll::Ready(Some(Ok(chunk))) => chunk,
             };
             match self.text.as_mut() {
@@ -130,7 +151,8 @@ impl UnaryReader {
                 Some(text) => match text.push(&chunk) {
                     Ok(decoded) => self.frames.push(&decoded),
                     Err(_) => {
-                        let error = Status::internal("the grpc-web-text response body is not valid base64");
+                        let error =
+                            Status::internal("the grpc-web-text response body is not valid base64");
                         return Poll::Ready(Err(error.with_metadata(&self.head.headers)));
                     }
                 },
@@ -143,9 +165,18 @@ impl UnaryReader {
     fn finish(&mut self, trailer_payload: Option<&[u8]>) -> Result<Bytes, Status> {
         let headers = &self.head.headers;
         if trailer_payload.is_none() {
-            self.frames.finish().map_err(|error| error.with_metadata(headers))?;
-            if self.text.as_ref().is_some_and(|text| text.finish().is_err()) {
-                return Err(Status::internal("the grpc-web-text response body ended inside a base64 group").with_metadata(headers));
+            self.frames
+                .finish()
+                .map_err(|error| error.with_metadata(headers))?;
+            if self
+                .text
+                .as_ref()
+                .is_some_and(|text| text.finish().is_err())
+            {
+                return Err(Status::internal(
+                    "the grpc-web-text response body ended inside a base64 group",
+                )
+                .with_metadata(headers));
             }
         }
 
@@ -157,7 +188,10 @@ impl UnaryReader {
             Some(_) => {}
             None if self.head.status_in_headers => {}
             None if trailer_payload.is_some() => {
-                return Err(Status::unknown("the trailer frame has no grpc-status, so the call has no outcome").with_metadata(&metadata));
+                return Err(Status::unknown(
+                    "the trailer frame has no grpc-status, so the call has no outcome",
+                )
+                .with_metadata(&metadata));
             }
             None => {
                 return Err(Status::unknown(
@@ -167,9 +201,10 @@ impl UnaryReader {
             }
         }
 
-        self.message
-            .take()
-            .ok_or_else(|| Status::internal("the call ended with OK but without a response message").with_metadata(&metadata))
+        self.message.take().ok_or_else(|| {
+            Status::internal("the call ended with OK but without a response message")
+                .with_metadata(&metadata)
+        })
     }
 }
 
@@ -238,12 +273,19 @@ mod tests {
         let error = read(head, vec![body]).unwrap_err();
         assert_eq!(error.code(), Code::NOT_FOUND);
         assert_eq!(error.message(), "gone");
-        assert_eq!(error.metadata().get("content-type"), Some("application/grpc-web+proto"));
+        assert_eq!(
+            error.metadata().get("content-type"),
+            Some("application/grpc-web+proto")
+        );
     }
 
     #[test]
     fn trailers_only_error_comes_from_head() {
-        let error = check_head(200, grpc_headers(&[("grpc-status", "16"), ("grpc-message", "bad%20token")])).unwrap_err();
+        let error = check_head(
+            200,
+            grpc_headers(&[("grpc-status", "16"), ("grpc-message", "bad%20token")]),
+        )
+        .unwrap_err();
         assert_eq!(error.code(), Code::UNAUTHENTICATED);
         assert_eq!(error.message(), "bad token");
         assert_eq!(error.metadata().get(HTTP_STATUS_KEY), Some("200"));
@@ -271,7 +313,11 @@ mod tests {
 
     #[test]
     fn content_type_matches_case_insensitively() {
-        let head = check_head(200, headers(&[("content-type", "Application/GRPC-Web+Proto; charset=utf-8")])).unwrap();
+        let head = check_head(
+            200,
+            headers(&[("content-type", "Application/GRPC-Web+Proto; charset=utf-8")]),
+        )
+        .unwrap();
         assert_eq!(head.encoding, Encoding::Binary);
     }
 
@@ -279,7 +325,11 @@ mod tests {
     fn html_content_type_is_unknown() {
         let error = check_head(200, headers(&[("content-type", "text/html")])).unwrap_err();
         assert_eq!(error.code(), Code::UNKNOWN);
-        assert!(error.message().contains("\"text/html\""), "{}", error.message());
+        assert!(
+            error.message().contains("\"text/html\""),
+            "{}",
+            error.message()
+        );
     }
 
     #[test]
@@ -313,7 +363,10 @@ mod tests {
     #[test]
     fn ok_in_headers_completes_body_without_trailers() {
         let head = check_head(200, grpc_headers(&[("grpc-status", "0")])).unwrap();
-        assert_eq!(read(head, vec![&OK_BODY[..9]]).unwrap().as_ref(), b"\x0a\x02hi");
+        assert_eq!(
+            read(head, vec![&OK_BODY[..9]]).unwrap().as_ref(),
+            b"\x0a\x02hi"
+        );
     }
 
     #[test]
@@ -321,7 +374,11 @@ mod tests {
         // OK_BODY as two padded base64 strings, one per frame.
         let text = b"AAAAAAQKAmhpgAAAAA9ncnBjLXN0YXR1czowDQo=";
         for split in 0..=text.len() {
-            let head = check_head(200, headers(&[("content-type", "application/grpc-web-text")])).unwrap();
+            let head = check_head(
+                200,
+                headers(&[("content-type", "application/grpc-web-text")]),
+            )
+            .unwrap();
             let message = read(head, vec![&text[..split], &text[split..]]).unwrap();
             assert_eq!(message.as_ref(), b"\x0a\x02hi", "split at {split}");
         }

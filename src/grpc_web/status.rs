@@ -14,14 +14,22 @@ pub(crate) const GRPC_STATUS_DETAILS: &str = "grpc-status-details-bin";
 /// carries `metadata`. Returns `None` when `grpc-status` is absent.
 pub(crate) fn read_status(fields: &Metadata, metadata: &Metadata) -> Option<Status> {
     let text = fields.get(GRPC_STATUS)?.trim();
-    let (code, mut message) = match text.parse::<u32>().ok().map(|number| (number, Code::from_number(number))) {
+    let (code, mut message) = match text
+        .parse::<u32>()
+        .ok()
+        .map(|number| (number, Code::from_number(number)))
+    {
         Some((_, Some(code))) => (code, String::new()),
         Some((number, None)) => (Code::UNKNOWN, format!("unknown grpc-status {number}")),
         None => (Code::UNKNOWN, format!("invalid grpc-status \"{text}\"")),
     };
     if let Some(value) = fields.get(GRPC_MESSAGE) {
         let decoded = percent_decode(value.as_bytes());
-        message = if message.is_empty() { decoded } else { format!("{message}: {decoded}") };
+        message = if message.is_empty() {
+            decoded
+        } else {
+            format!("{message}: {decoded}")
+        };
     }
 
     // Undecodable details are dropped so that the code and the message still reach the
@@ -30,7 +38,11 @@ pub(crate) fn read_status(fields: &Metadata, metadata: &Metadata) -> Option<Stat
         .get(GRPC_STATUS_DETAILS)
         .and_then(|value| base64::decode(value.trim().as_bytes()))
         .unwrap_or_default();
-    Some(Status::new(code, message).with_details(details).with_metadata(metadata))
+    Some(
+        Status::new(code, message)
+            .with_details(details)
+            .with_metadata(metadata),
+    )
 }
 
 /// Decodes a `grpc-message` value: `%XX` escapes of UTF-8 bytes.
@@ -130,7 +142,12 @@ mod tests {
 
     #[test]
     fn undecodable_details_keep_code_and_message() {
-        let status = status(&[("grpc-status", "7"), ("grpc-message", "denied"), ("grpc-status-details-bin", "not base64!")]).unwrap();
+        let status = status(&[
+            ("grpc-status", "7"),
+            ("grpc-message", "denied"),
+            ("grpc-status-details-bin", "not base64!"),
+        ])
+        .unwrap();
         assert_eq!(status.code(), Code::PERMISSION_DENIED);
         assert_eq!(status.message(), "denied");
         assert!(status.details().is_empty());
@@ -156,7 +173,13 @@ mod tests {
         let trailers = parse_trailer_block(b"Grpc-Status: 3\r\ngrpc-message:bad%20id\r\nno colon here\r\nx-multi: a\r\nx-multi: b\r\n");
         assert_eq!(trailers.get("grpc-status"), Some("3"));
         assert_eq!(trailers.get("grpc-message"), Some("bad%20id"));
-        assert_eq!(trailers.iter().filter(|(name, _)| *name == "x-multi").count(), 2);
+        assert_eq!(
+            trailers
+                .iter()
+                .filter(|(name, _)| *name == "x-multi")
+                .count(),
+            2
+        );
         assert_eq!(trailers.len(), 4);
     }
 }

@@ -14,9 +14,7 @@ use super::convert::{input_from_js, parse_json, status_to_js};
 use super::fetch::FetchTransport;
 use super::pager::PagerState;
 use crate::input::Input;
-use crate::options::{
-    parse_call_options, parse_client_options, CallConfig, ClientConfig,
-};
+use crate::options::{parse_call_options, parse_client_options, CallConfig, ClientConfig};
 use crate::proto::backup::backup_service_client::BackupServiceClient;
 use crate::proto::backup::{DeleteBackupRequest, GetBackupRequest, ListBackupsResponse};
 use crate::request::{invalid, parse_id, parse_list_request, parse_positive_integer};
@@ -72,7 +70,9 @@ fn install_pager_iterator() {
     if ITERATOR_INSTALLED.with(|installed| installed.replace(true)) {
         return;
     }
-    let sample = JsValue::from(BackupPager { state: Rc::new(PagerState::placeholder()) });
+    let sample = JsValue::from(BackupPager {
+        state: Rc::new(PagerState::placeholder()),
+    });
     if let Ok(prototype) = js_sys::Reflect::get_prototype_of(&sample) {
         install_async_iterator(&prototype);
     }
@@ -109,9 +109,12 @@ pub fn decode_list_backups_response(
 pub fn decode_list_backups_response_as_objects(bytes: &[u8]) -> Result<JsValue, JsValue> {
     use serde::Serialize;
 
-    let response: ListBackupsResponse = crate::transport::decode_message(bytes).map_err(|status| status_to_js(&status))?;
+    let response: ListBackupsResponse =
+        crate::transport::decode_message(bytes).map_err(|status| status_to_js(&status))?;
     let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-    response.serialize(&serializer).map_err(|error| JsValue::from_str(&error.to_string()))
+    response
+        .serialize(&serializer)
+        .map_err(|error| JsValue::from_str(&error.to_string()))
 }
 
 /// A BackupService client that speaks grpc-web over `fetch`.
@@ -159,9 +162,13 @@ impl BackupClient {
         };
         let config = self.config.clone();
         spawn(async move {
-            let backup = unary(config, call, signal.as_ref(), Idempotent::Yes, |client| async move {
-                client.get_backup_json(GetBackupRequest { id }).await
-            })
+            let backup = unary(
+                config,
+                call,
+                signal.as_ref(),
+                Idempotent::Yes,
+                |client| async move { client.get_backup_json(GetBackupRequest { id }).await },
+            )
             .await?;
             parse_json(&backup)
         })
@@ -181,9 +188,13 @@ impl BackupClient {
         };
         let config = self.config.clone();
         spawn(async move {
-            unary(config, call, signal.as_ref(), Idempotent::No, |client| async move {
-                client.delete_backup(DeleteBackupRequest { id }).await
-            })
+            unary(
+                config,
+                call,
+                signal.as_ref(),
+                Idempotent::No,
+                |client| async move { client.delete_backup(DeleteBackupRequest { id }).await },
+            )
             .await?;
             Ok(JsValue::UNDEFINED)
         })
@@ -204,9 +215,7 @@ impl BackupClient {
             Err(status) => return Promise::reject(&status_to_js(&status)),
         };
         let config = self.config.clone();
-        spawn(async move {
-            parse_json(&list_json(config, call, signal.as_ref(), request).await?)
-        })
+        spawn(async move { parse_json(&list_json(config, call, signal.as_ref(), request).await?) })
     }
 
     /// Creates a pager over the backups that `request` selects, `pageSize` per page.
@@ -338,7 +347,10 @@ pub(crate) fn prepare(call_options: &JsValue) -> Result<(CallConfig, Option<Abor
 }
 
 /// Reads the call options and the backup id of `getBackup` and `deleteBackup`.
-fn prepare_with_id(id: &JsValue, call_options: &JsValue) -> Result<((CallConfig, Option<AbortSignal>), String), Status> {
+fn prepare_with_id(
+    id: &JsValue,
+    call_options: &JsValue,
+) -> Result<((CallConfig, Option<AbortSignal>), String), Status> {
     let call = prepare(call_options)?;
     Ok((call, parse_id("id", &input_from_js(id))?))
 }
@@ -368,7 +380,9 @@ pub(crate) fn optional_signal(
 /// The future is boxed so that the module contains one copy of the promise glue instead of
 /// one per method.
 fn spawn(future: impl Future<Output = Result<JsValue, Status>> + 'static) -> Promise {
-    promise(Box::pin(async move { future.await.map_err(|status| status_to_js(&status)) }))
+    promise(Box::pin(async move {
+        future.await.map_err(|status| status_to_js(&status))
+    }))
 }
 
 /// Turns a boxed future into a promise.
@@ -383,7 +397,10 @@ pub(crate) async fn list_json(
     signal: Option<&AbortSignal>,
     request: crate::proto::backup::ListBackupsRequest,
 ) -> Result<String, Status> {
-    unary(config, call, signal, Idempotent::Yes, |client| async move { client.list_backups_json(request).await }).await
+    unary(config, call, signal, Idempotent::Yes, |client| async move {
+        client.list_backups_json(request).await
+    })
+    .await
 }
 
 /// Whether a method may be sent again after a failure. Deleting is never retried

@@ -64,7 +64,10 @@ where
     }
     let controller = AbortController::new()
         .map_err(|error| js_failure("creating an AbortController failed", &error))?;
-    let mut guard = CallGuard { timer: None, listener: None };
+    let mut guard = CallGuard {
+        timer: None,
+        listener: None,
+    };
 
     let mut deadline = timeout_ms.map(|delay| {
         let promise = Promise::new(&mut |resolve, _reject| {
@@ -132,13 +135,19 @@ pub(crate) fn cancelled(signal: &AbortSignal) -> Status {
     if reason.is_undefined() {
         return Status::cancelled("the call was aborted through its AbortSignal");
     }
-    let name = js_sys::Reflect::get(&reason, &"name".into()).ok().and_then(|name| name.as_string());
+    let name = js_sys::Reflect::get(&reason, &"name".into())
+        .ok()
+        .and_then(|name| name.as_string());
     let description = describe_js_error(&reason);
     if name.as_deref() == Some("TimeoutError") {
         // AbortSignal.timeout() aborts with a TimeoutError: the caller set a deadline.
-        return Status::deadline_exceeded(format!("the call's AbortSignal timed out: {description}"));
+        return Status::deadline_exceeded(format!(
+            "the call's AbortSignal timed out: {description}"
+        ));
     }
-    Status::cancelled(format!("the call was aborted through its AbortSignal: {description}"))
+    Status::cancelled(format!(
+        "the call was aborted through its AbortSignal: {description}"
+    ))
 }
 
 /// Waits `delay_ms` milliseconds, or less if `signal` aborts first.
@@ -146,9 +155,15 @@ pub(crate) async fn sleep(delay_ms: f64, signal: &AbortSignal) {
     if signal.aborted() {
         return;
     }
-    let mut guard = CallGuard { timer: None, listener: None };
+    let mut guard = CallGuard {
+        timer: None,
+        listener: None,
+    };
     let promise = Promise::new(&mut |resolve, _reject| {
-        guard.timer = Some(set_timeout(&resolve, delay_ms.min(f64::from(i32::MAX)) as i32));
+        guard.timer = Some(set_timeout(
+            &resolve,
+            delay_ms.min(f64::from(i32::MAX)) as i32,
+        ));
         let _ = signal.add_event_listener_with_callback("abort", &resolve);
         guard.listener = Some((signal.clone(), resolve));
     });

@@ -135,7 +135,11 @@ pub(crate) fn status_to_js(status: &Status) -> JsValue {
     let code = status.code();
     let raw_message = status.message();
     let label = code.name().to_ascii_lowercase();
-    let message = if raw_message.is_empty() { format!("[{label}]") } else { format!("[{label}] {raw_message}") };
+    let message = if raw_message.is_empty() {
+        format!("[{label}]")
+    } else {
+        format!("[{label}] {raw_message}")
+    };
 
     let error = js_sys::Error::new(&message);
     error.set_name("GrpcError");
@@ -145,7 +149,11 @@ pub(crate) fn status_to_js(status: &Status) -> JsValue {
     set(&error, "rawMessage", &JsValue::from_str(raw_message));
     set(&error, "metadata", &metadata_to_js(status));
     let details = js_sys::JSON::parse(&crate::details::details_json(status.details()));
-    set(&error, "details", &details.unwrap_or_else(|_| Array::new().into()));
+    set(
+        &error,
+        "details",
+        &details.unwrap_or_else(|_| Array::new().into()),
+    );
     error
 }
 
@@ -163,7 +171,8 @@ fn metadata_to_js(status: &Status) -> JsValue {
 
 /// Turns proto3 JSON text into JS objects with `JSON.parse`.
 pub(crate) fn parse_json(text: &str) -> Result<JsValue, Status> {
-    js_sys::JSON::parse(text).map_err(|error| js_failure("parsing the response's JSON form failed", &error))
+    js_sys::JSON::parse(text)
+        .map_err(|error| js_failure("parsing the response's JSON form failed", &error))
 }
 
 /// Turns a JS exception caught from a browser API into a status. Every call site that

@@ -12,15 +12,17 @@ use js_sys::{Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, ReadableStreamDefaultReader, RequestCredentials, RequestInit, RequestMode};
+use web_sys::{
+    AbortSignal, ReadableStreamDefaultReader, RequestCredentials, RequestInit, RequestMode,
+};
 
 use super::call::{run_call, sleep};
 use super::convert::{describe_js_error, js_failure};
 use crate::grpc_web::response::{check_head, ChunkSource, UnaryReader};
 use crate::metadata::Metadata;
 use crate::options::{grpc_timeout, ClientConfig, Credentials};
-use crate::status::Status;
 use crate::retry::{retry_delay, RetryPolicy};
+use crate::status::Status;
 use crate::transport::UnaryTransport;
 
 #[wasm_bindgen]
@@ -49,30 +51,44 @@ pub(crate) struct FetchTransport {
 impl UnaryTransport for FetchTransport {
     async fn send(&self, path: &'static str, body: Bytes) -> Result<Bytes, Status> {
         let url = format!("{}{path}", self.config.base_url);
-        run_call(self.signal.as_ref(), self.timeout_ms, |abort_signal| async move {
-            let mut attempt = 1;
-            loop {
-                let error = match self.fetch_once(&url, &body, &abort_signal).await {
-                    Ok(payload) => return Ok(payload),
-                    Err(error) => error,
-                };
-                let Some(policy) = self.retry.filter(|policy| attempt < policy.max_attempts) else {
-                    return Err(error);
-                };
-                let Some(server_delay) = retry_delay(&error) else {
-                    return Err(error);
-                };
-                sleep(policy.backoff_ms(attempt, js_sys::Math::random(), server_delay), &abort_signal).await;
-                attempt += 1;
-            }
-        })
+        run_call(
+            self.signal.as_ref(),
+            self.timeout_ms,
+            |abort_signal| async move {
+                let mut attempt = 1;
+                loop {
+                    let error = match self.fetch_once(&url, &body, &abort_signal).await {
+                        Ok(payload) => return Ok(payload),
+                        Err(error) => error,
+                    };
+                    let Some(policy) = self.retry.filter(|policy| attempt < policy.max_attempts)
+                    else {
+                        return Err(error);
+                    };
+                    let Some(server_delay) = retry_delay(&error) else {
+                        return Err(error);
+                    };
+                    sleep(
+                        policy.backoff_ms(attempt, js_sys::Math::random(), server_delay),
+                        &abort_signal,
+                    )
+                    .await;
+                    attempt += 1;
+                }
+            },
+        )
         .await
     }
 }
 
 impl FetchTransport {
     /// Sends the request once and reads the response message's payload.
-    async fn fetch_once(&self, url: &str, body: &[u8], signal: &AbortSignal) -> Result<Bytes, Status> {
+    async fn fetch_once(
+        &self,
+        url: &str,
+        body: &[u8],
+        signal: &AbortSignal,
+    ) -> Result<Bytes, Status> {
         let request = self.build_request(url, body, signal)?;
         let response: web_sys::Response = JsFuture::from(fetch_request(&request))
             .await
@@ -95,12 +111,21 @@ impl FetchTransport {
         poll_fn(|cx| reader.poll_read(&mut chunks, cx)).await
     }
 
-    fn build_request(&self, url: &str, body: &[u8], signal: &AbortSignal) -> Result<web_sys::Request, Status> {
-        let headers = web_sys::Headers::new().map_err(|error| js_failure("creating request headers failed", &error))?;
+    fn build_request(
+        &self,
+        url: &str,
+        body: &[u8],
+        signal: &AbortSignal,
+    ) -> Result<web_sys::Request, Status> {
+        let headers = web_sys::Headers::new()
+            .map_err(|error| js_failure("creating request headers failed", &error))?;
         let append = |name: &str, value: &str| {
-            headers
-                .append(name, value)
-                .map_err(|error| js_failure(&format!("the browser rejected request header \"{name}\""), &error))
+            headers.append(name, value).map_err(|error| {
+                js_failure(
+                    &format!("the browser rejected request header \"{name}\""),
+                    &error,
+                )
+            })
         };
         append("content-type", "application/grpc-web+proto")?;
         append("x-grpc-web", "1")?;
@@ -123,8 +148,12 @@ impl FetchTransport {
         init.set_headers(&headers);
         init.set_body(&Uint8Array::from(body));
         init.set_signal(Some(signal));
-        web_sys::Request::new_with_str_and_init(url, &init)
-            .map_err(|error| js_failure(&format!("the browser rejected the request to {url}"), &error))
+        web_sys::Request::new_with_str_and_init(url, &init).map_err(|error| {
+            js_failure(
+                &format!("the browser rejected the request to {url}"),
+                &error,
+            )
+        })
     }
 }
 
@@ -168,7 +197,11 @@ impl FetchChunks {
     fn new(stream: Option<web_sys::ReadableStream>) -> Self {
         // getReader() without options returns a default reader.
         let reader = stream.map(|stream| stream.get_reader().unchecked_into());
-        Self { reader, pending: None, finished: false }
+        Self {
+            reader,
+            pending: None,
+            finished: false,
+        }
     }
 }
 
@@ -178,7 +211,9 @@ impl ChunkSource for FetchChunks {
             self.finished = true;
             return Poll::Ready(None);
         };
-        let pending = self.pending.get_or_insert_with(|| JsFuture::from(reader.read()));
+        let pending = self
+            .pending
+            .get_or_insert_with(|| JsFuture::from(reader.read()));
         let result = match Pin::new(pending).poll(cx) {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(result) => result,
@@ -192,13 +227,19 @@ impl ChunkSource for FetchChunks {
                 return Poll::Ready(Some(Err(body_failure(&error))));
             }
         };
-        let done = Reflect::get(&chunk, &"done".into()).ok().and_then(|done| done.as_bool()).unwrap_or(true);
+        let done = Reflect::get(&chunk, &"done".into())
+            .ok()
+            .and_then(|done| done.as_bool())
+            .unwrap_or(true);
         if done {
             self.finished = true;
             return Poll::Ready(None);
         }
         let value = Reflect::get(&chunk, &"value".into()).unwrap_or(JsValue::UNDEFINED);
-        let bytes = value.dyn_into::<Uint8Array>().map(|array| array.to_vec()).unwrap_or_default();
+        let bytes = value
+            .dyn_into::<Uint8Array>()
+            .map(|array| array.to_vec())
+            .unwrap_or_default();
         Poll::Ready(Some(Ok(bytes)))
     }
 }

@@ -78,12 +78,16 @@ impl PagerState {
 
     /// Fetches one page with the pager's request and page size.
     async fn fetch(&self, page: i64, signal: Option<&AbortSignal>) -> Result<Page, Status> {
-        let config = self
-            .config
-            .clone()
-            .ok_or_else(|| Status::failed_precondition("this pager has no client; create pagers with client.pager()"))?;
+        let config = self.config.clone().ok_or_else(|| {
+            Status::failed_precondition(
+                "this pager has no client; create pagers with client.pager()",
+            )
+        })?;
         let mut request = self.request.clone();
-        request.pagination = Some(PageBasedPaginationRequest { page_number: page, page_size: self.page_size });
+        request.pagination = Some(PageBasedPaginationRequest {
+            page_number: page,
+            page_size: self.page_size,
+        });
         let value = parse_json(&list_json(config, CallConfig::default(), signal, request).await?)?;
         let pagination = pagination_from_js(&value);
         Ok(Page { value, pagination })
@@ -116,7 +120,9 @@ impl PagerState {
                 // The previous operation's outcome belongs to its own caller.
                 let _ = JsFuture::from(previous).await;
             }
-            operation(state).await.map_err(|status| status_to_js(&status))
+            operation(state)
+                .await
+                .map_err(|status| status_to_js(&status))
         }));
         *self.tail.borrow_mut() = Some(queued.clone());
         queued
@@ -153,12 +159,15 @@ impl PagerState {
         let parsed = parse_all_options(&options);
         promise(Box::pin(async move {
             let options = parsed.map_err(|status| status_to_js(&status))?;
-            let link = SignalLink::new(options.signal.as_ref()).map_err(|status| status_to_js(&status))?;
+            let link =
+                SignalLink::new(options.signal.as_ref()).map_err(|status| status_to_js(&status))?;
             let result = self.collect_all(&options, &link.controller).await;
             match &options.signal {
                 // The pages were cut through the link, whose abort reason is the event;
                 // the caller's own reason is the one to report.
-                Some(signal) if result.is_err() && signal.aborted() => Err(status_to_js(&cancelled(signal))),
+                Some(signal) if result.is_err() && signal.aborted() => {
+                    Err(status_to_js(&cancelled(signal)))
+                }
                 _ => result,
             }
         }))
@@ -170,7 +179,11 @@ impl PagerState {
     /// response is checked in order by [`PageWalk`]; when the server names another next
     /// page than the one fetched ahead, the pages in flight are dropped and the walk goes
     /// on from the page the server named.
-    async fn collect_all(&self, options: &AllOptions, controller: &AbortController) -> Result<JsValue, JsValue> {
+    async fn collect_all(
+        &self,
+        options: &AllOptions,
+        controller: &AbortController,
+    ) -> Result<JsValue, JsValue> {
         let signal = controller.signal();
         let signal = &signal;
         let backups = Array::new();
@@ -184,7 +197,10 @@ impl PagerState {
             let last_known = walk.announced_pages().unwrap_or(1).max(page);
             let mut ahead = window.back().map_or(page, |slot| slot.page + 1);
             while window.len() < options.concurrency && ahead <= last_known {
-                window.push_back(PageSlot::new(ahead, Box::pin(self.fetch(ahead, Some(signal)))));
+                window.push_back(PageSlot::new(
+                    ahead,
+                    Box::pin(self.fetch(ahead, Some(signal))),
+                ));
                 ahead += 1;
             }
 
@@ -201,7 +217,8 @@ impl PagerState {
                 return Err(status_to_js(&status));
             }
 
-            let page_backups = js_sys::Reflect::get(&response.value, &"backups".into()).unwrap_or(JsValue::UNDEFINED);
+            let page_backups = js_sys::Reflect::get(&response.value, &"backups".into())
+                .unwrap_or(JsValue::UNDEFINED);
             if let Some(page_backups) = page_backups.dyn_ref::<Array>() {
                 for backup in page_backups.iter() {
                     backups.push(&backup);
@@ -210,10 +227,22 @@ impl PagerState {
             if let Some(callback) = &options.on_progress {
                 let total_records = response.pagination.total_records;
                 let progress = Object::new();
-                set(&progress, "pagesDone", &JsValue::from(walk.pages_done() as f64));
-                set(&progress, "totalPages", &JsValue::from(walk.announced_pages().unwrap_or_default() as f64));
+                set(
+                    &progress,
+                    "pagesDone",
+                    &JsValue::from(walk.pages_done() as f64),
+                );
+                set(
+                    &progress,
+                    "totalPages",
+                    &JsValue::from(walk.announced_pages().unwrap_or_default() as f64),
+                );
                 set(&progress, "backupsDone", &JsValue::from(backups.length()));
-                set(&progress, "totalRecords", &JsValue::from(total_records as f64));
+                set(
+                    &progress,
+                    "totalRecords",
+                    &JsValue::from(total_records as f64),
+                );
                 if let Err(error) = report_progress(callback, &progress).await {
                     abort_and_drain(&mut window, controller).await;
                     return Err(error);
@@ -234,7 +263,8 @@ struct Page {
 /// Reads `pagination` of a ListBackupsResponse in its proto3 JSON form, where the int64
 /// values are decimal strings and zero values are left out.
 fn pagination_from_js(response: &JsValue) -> PageBasedPaginationResponse {
-    let pagination = js_sys::Reflect::get(response, &"pagination".into()).unwrap_or(JsValue::UNDEFINED);
+    let pagination =
+        js_sys::Reflect::get(response, &"pagination".into()).unwrap_or(JsValue::UNDEFINED);
     let read = |name: &str| -> i64 {
         js_sys::Reflect::get(&pagination, &name.into())
             .ok()
@@ -263,7 +293,11 @@ struct PageSlot<'a> {
 
 impl<'a> PageSlot<'a> {
     fn new(page: i64, future: PageFuture<'a>) -> Self {
-        Self { page, future, outcome: None }
+        Self {
+            page,
+            future,
+            outcome: None,
+        }
     }
 }
 
@@ -281,7 +315,9 @@ async fn next_in_order(window: &mut VecDeque<PageSlot<'_>>) -> Result<Page, Stat
                 window.pop_front();
                 Poll::Ready(outcome)
             }
-            None if window.is_empty() => Poll::Ready(Err(Status::internal("no page fetch is in flight"))),
+            None if window.is_empty() => {
+                Poll::Ready(Err(Status::internal("no page fetch is in flight")))
+            }
             None => Poll::Pending,
         }
     })
@@ -301,12 +337,19 @@ async fn drain(window: &mut VecDeque<PageSlot<'_>>) {
 /// value.
 async fn report_progress(callback: &Function, progress: &Object) -> Result<(), JsValue> {
     let outcome = match callback.call1(&JsValue::UNDEFINED, progress) {
-        Ok(returned) if returned.has_type::<Promise>() => JsFuture::from(returned.unchecked_into::<Promise>()).await.map(drop),
+        Ok(returned) if returned.has_type::<Promise>() => {
+            JsFuture::from(returned.unchecked_into::<Promise>())
+                .await
+                .map(drop)
+        }
         Ok(_) => Ok(()),
         Err(thrown) => Err(thrown),
     };
     outcome.map_err(|thrown| {
-        let status = Status::unknown(format!("onProgress threw \"{}\", so all() stopped", describe_js_error(&thrown)));
+        let status = Status::unknown(format!(
+            "onProgress threw \"{}\", so all() stopped",
+            describe_js_error(&thrown)
+        ));
         let error = status_to_js(&status);
         set(&error, "cause", &thrown);
         error
@@ -329,8 +372,12 @@ struct SignalLink {
 
 impl SignalLink {
     fn new(caller: Option<&AbortSignal>) -> Result<Self, Status> {
-        let controller = AbortController::new().map_err(|error| js_failure("creating an AbortController failed", &error))?;
-        let mut link = Self { controller, listener: None };
+        let controller = AbortController::new()
+            .map_err(|error| js_failure("creating an AbortController failed", &error))?;
+        let mut link = Self {
+            controller,
+            listener: None,
+        };
         if let Some(caller) = caller {
             if caller.aborted() {
                 link.controller.abort();
@@ -404,9 +451,15 @@ fn parse_all_options(options: &JsValue) -> Result<AllOptions, Status> {
         }
     };
     let signal = optional_signal(options, "all() options.signal")?;
-    let concurrency = match entries.iter().find(|(key, _)| key == "concurrency").map(|(_, value)| value) {
+    let concurrency = match entries
+        .iter()
+        .find(|(key, _)| key == "concurrency")
+        .map(|(_, value)| value)
+    {
         None | Some(Input::Undefined | Input::Null) => DEFAULT_CONCURRENCY,
-        Some(Input::Number(number)) if number.fract() == 0.0 && *number >= 1.0 && *number <= MAX_CONCURRENCY as f64 => {
+        Some(Input::Number(number))
+            if number.fract() == 0.0 && *number >= 1.0 && *number <= MAX_CONCURRENCY as f64 =>
+        {
             *number as usize
         }
         Some(other) => {
@@ -416,5 +469,9 @@ fn parse_all_options(options: &JsValue) -> Result<AllOptions, Status> {
             )))
         }
     };
-    Ok(AllOptions { on_progress, signal, concurrency })
+    Ok(AllOptions {
+        on_progress,
+        signal,
+        concurrency,
+    })
 }
